@@ -1,0 +1,91 @@
+"""site.yaml, read into a typed ``SiteConfig`` with the same diagnostics as content."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .diagnostics import Diagnostics
+from .fields import Fields
+from .frontmatter import Document, parse_yaml_mapping
+from .loader import CONFIG_NAME
+from .model import NavItem, SiteConfig
+
+CONFIG_KEYS = ("title", "base_url", "language", "description", "author", "org", "nav",
+               "per_page", "allow_html", "timezone", "related_limit", "home_limit")
+DEFAULT_BASE_URL = "http://localhost/"
+
+
+def read_config(text: str, diags: Diagnostics) -> SiteConfig:
+    data, lines = parse_yaml_mapping(CONFIG_NAME, text, diags, what=CONFIG_NAME)
+    doc = Document(CONFIG_NAME, data or {}, lines, "", 0)
+    f = Fields(doc, diags, dt.timezone.utc)
+    f.warn_unknown(CONFIG_KEYS)
+    timezone = _timezone(f)
+    return SiteConfig(
+        title=f.text("title", required=data is not None, default="Untitled site"),
+        base_url=_base_url(f),
+        language=f.text("language", default="en"),
+        description=f.text("description"),
+        author=f.text("author"),
+        org=f.text("org"),
+        nav=_nav(f),
+        per_page=_positive(f, "per_page", 20),
+        allow_html=f.flag("allow_html"),
+        timezone=timezone,
+        related_limit=_positive(f, "related_limit", 6),
+        home_limit=_positive(f, "home_limit", 10),
+    )
+
+
+def site_timezone(config: SiteConfig) -> dt.tzinfo:
+    return dt.timezone.utc if config.timezone == "UTC" else ZoneInfo(config.timezone)
+
+
+def _timezone(f: Fields) -> str:
+    name = f.text("timezone", default="UTC")
+    if name == "UTC":
+        return name
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        f.error("timezone", f"unknown time zone {name!r}", "expected a name like 'America/Mexico_City' or 'UTC'")
+        return "UTC"
+    return name
+
+
+def _base_url(f: Fields) -> str:
+    url = f.url("base_url") or DEFAULT_BASE_URL
+    parts = urlsplit(url)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _positive(f: Fields, key: str, default: int) -> int:
+    value = f.raw(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        f.error(key, f"expected a whole number >= 1, got {value!r}")
+        return default
+    return value
+
+
+def _nav(f: Fields) -> tuple[NavItem, ...]:
+    items = []
+    for entry in f.entries("nav"):
+        if not isinstance(entry, Fields):
+            where, _ = entry
+            diags_field = Fields(f.doc, f.diags, f.tz, {}, where)
+            diags_field.error(None, "expected a mapping with 'title' and 'url'")
+            continue
+        entry.warn_unknown(("title", "url"))
+        title = entry.text("title", required=True)
+        url = entry.text("url", required=True)
+        if url and not (url.startswith("/") or urlsplit(url).scheme in ("http", "https")):
+            entry.error("url", f"expected a site path like '/about/' or an http(s) URL, got {url!r}")
+            continue
+        if title and url:
+            items.append(NavItem(title, url))
+    return tuple(items)

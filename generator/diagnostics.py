@@ -1,0 +1,86 @@
+"""The one diagnostic type every stage reports with, and the collector they share.
+
+Modelled on compilers' messages (and Hugo's ``herrors.FileError``): a diagnostic
+names the file, the line, the field, what went wrong and, where we can tell,
+what to do instead. Stages collect them all instead of stopping at the first,
+so a writer sees every problem in one run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    path: str  # relative to the site folder, with forward slashes
+    line: int  # 1-based; 0 when the problem has no line (a whole file, a folder)
+    severity: str  # ERROR or WARNING
+    field: str  # dotted front-matter path ("figures.killed", "sources[2].url"), or ""
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        text = f"{where}: {self.severity}: {what}"
+        return f"{text}; {self.hint}" if self.hint else text
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+@dataclass(slots=True)
+class Diagnostics:
+    """A bag of diagnostics; stages add to it and the CLI prints it sorted."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: str, line: int, field_name: str, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(path, line or 0, ERROR, field_name, message, hint))
+
+    def warning(self, path: str, line: int, field_name: str, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(path, line or 0, WARNING, field_name, message, hint))
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        self.items.extend(other)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if not d.is_error]
+
+    def sorted(self) -> list[Diagnostic]:
+        unique = set(self.items)
+        return sorted(unique, key=lambda d: (d.path, d.line, d.severity != ERROR, d.field, d.message))
+
+    def report(self) -> str:
+        """Every diagnostic on its own line, sorted by path and line, then a count."""
+        lines = [d.format() for d in self.sorted()]
+        n_err = len({d for d in self.items if d.is_error})
+        n_warn = len({d for d in self.items if not d.is_error})
+        lines.append(f"{_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}")
+        return "\n".join(lines)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A "did you mean 'x'?" hint for a typo, or "" when nothing is close."""
+    close = get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""

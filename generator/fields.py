@@ -1,0 +1,278 @@
+"""Typed readers for front-matter fields: each returns a clean value or reports why not.
+
+A ``Fields`` wraps one mapping of a parsed document (the whole front matter, a
+``location``, one entry of ``sources``) and knows the path to it, so every
+diagnostic names the exact field and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from slugify import slugify
+
+from .diagnostics import Diagnostics, did_you_mean
+from .frontmatter import INVALID, Document, FieldPath, dotted
+from .model import Moment, Reference
+
+# Ids and slugs become folder names and URLs: lowercase ASCII letters, digits,
+# '-' and '_' only, so that no id can climb out of the output folder or differ
+# from another only by case on a case-insensitive disk.
+ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,118}[a-z0-9])?$")
+MAX_TEXT = 100_000
+
+
+def slug_hint(value: str) -> str:
+    suggestion = slugify(value) if isinstance(value, str) else ""
+    if suggestion and ID_PATTERN.match(suggestion):
+        return f"use lowercase letters, digits and '-', e.g. '{suggestion}'"
+    return "use lowercase letters, digits and '-'"
+
+
+def is_valid_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(ID_PATTERN.match(value))
+
+
+class Fields:
+    def __init__(self, doc: Document, diags: Diagnostics, tz: dt.tzinfo,
+                 data: dict | None = None, at: FieldPath = ()):
+        self.doc = doc
+        self.diags = diags
+        self.tz = tz
+        self.data = doc.data if data is None else data
+        self.at = at
+
+    # -- reporting ---------------------------------------------------------
+    def line(self, key: str | int | None = None) -> int:
+        return self.doc.line_of(self.at + ((key,) if key is not None else ()))
+
+    def name(self, key: str | int | None = None) -> str:
+        return dotted(self.at + ((key,) if key is not None else ()))
+
+    def error(self, key: str | int | None, message: str, hint: str = "") -> None:
+        self.diags.error(self.doc.path, self.line(key), self.name(key), message, hint)
+
+    def warn_unknown(self, known: Iterable[str]) -> None:
+        known = set(known)
+        for key in self.data:
+            if key not in known:
+                hint = did_you_mean(key, known) or "known keys: " + ", ".join(sorted(known))
+                self.diags.warning(self.doc.path, self.line(key), self.name(key), "unknown key", hint)
+
+    # -- raw access --------------------------------------------------------
+    def has(self, key: str) -> bool:
+        return self.data.get(key) not in (None, INVALID)
+
+    def raw(self, key: str, required: bool = False, what: str = "a value") -> Any:
+        value = self.data.get(key)
+        if value is INVALID:
+            return None
+        if value is None or value == "" or value == []:
+            if required:
+                if key in self.data:
+                    self.error(key, f"is empty; expected {what}")
+                else:
+                    self.diags.error(self.doc.path, self.line(), self.name(key),
+                                     f"missing required field; expected {what}")
+            return None
+        return value
+
+    # -- typed values ------------------------------------------------------
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.raw(key, required, "text")
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
+            self.error(key, f"expected text, got {_describe(value)}")
+            return default
+        value = str(value).strip()
+        if len(value) > MAX_TEXT:
+            self.error(key, f"text is too long ({len(value)} characters; at most {MAX_TEXT})")
+            return default
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of short texts; a single text is taken as a list of one."""
+        value = self.raw(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
+                where = self.at + ((key, i) if isinstance(value, list) else (key,))
+                self.diags.error(self.doc.path, self.doc.line_of(where), dotted(where),
+                                 f"expected text, got {_describe(item)}")
+                continue
+            out.append(str(item).strip())
+        return tuple(dict.fromkeys(out))
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(key, f"expected true or false, got {_describe(value)}")
+            return default
+        return value
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str = "") -> str:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if not isinstance(value, str) or value not in choices:
+            hint = did_you_mean(str(value), choices)
+            self.error(key, f"expected one of {', '.join(choices)}, got {_describe(value)}", hint)
+            return default
+        return value
+
+    def number(self, key: str | int, value: Any, minimum: float = 0) -> int | float | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            self.error(key, f"expected a number >= {minimum:g}, got {_describe(value)}")
+            return None
+        if value < minimum:
+            self.error(key, f"expected a number >= {minimum:g}, got {value!r}")
+            return None
+        return value
+
+    def coordinate(self, key: str, limit: float) -> float | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            self.error(key, f"expected a number between -{limit:g} and {limit:g}, got {_describe(value)}")
+            return None
+        if not -limit <= value <= limit:
+            self.error(key, f"expected a number between -{limit:g} and {limit:g}, got {value!r}")
+            return None
+        return float(value)
+
+    def moment(self, key: str, required: bool = False) -> Moment | None:
+        value = self.raw(key, required, "a date (YYYY-MM-DD)")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = _parse_iso(value)
+        if isinstance(value, dt.datetime):
+            aware = value if value.tzinfo else value.replace(tzinfo=self.tz)
+            return Moment(aware, True)
+        if isinstance(value, dt.date):
+            return Moment(dt.datetime(value.year, value.month, value.day, tzinfo=self.tz), False)
+        self.error(key, f"expected a date (YYYY-MM-DD), got {_describe(self.data.get(key))}",
+                   "write it as YYYY-MM-DD, e.g. 2023-03-27")
+        return None
+
+    def url(self, key: str, required: bool = False) -> str:
+        value = self.text(key, required)
+        if not value:
+            return ""
+        problem = url_problem(value)
+        if problem:
+            self.error(key, f"{problem}, got {value[:80]!r}", "expected an absolute http:// or https:// URL")
+            return ""
+        return value
+
+    def identifier(self, key: str, required: bool = False, what: str = "an id") -> str:
+        value = self.raw(key, required, what)
+        if value is None:
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not is_valid_id(value):
+            self.error(key, f"unsafe or invalid {what} {_describe(value)}", slug_hint(str(value)))
+            return ""
+        return value
+
+    def references(self, key: str) -> tuple[Reference, ...]:
+        """A list of ids (a single id is taken as a list of one)."""
+        value = self.raw(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        out: list[Reference] = []
+        for i, item in enumerate(items):
+            where = self.at + ((key, i) if isinstance(value, list) else (key,))
+            ref = self.reference_at(where, item)
+            if ref and ref.id not in {r.id for r in out}:
+                out.append(ref)
+        return tuple(out)
+
+    def reference_at(self, where: FieldPath, item: Any) -> Reference | None:
+        line, name = self.doc.line_of(where), dotted(where)
+        if item is INVALID:
+            return None
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not is_valid_id(item):
+            self.diags.error(self.doc.path, line, name, f"expected an id, got {_describe(item)}",
+                             slug_hint(item) if isinstance(item, str) else "")
+            return None
+        return Reference(item, self.doc.path, line, name)
+
+    def mapping(self, key: str) -> "Fields | None":
+        value = self.raw(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.error(key, f"expected a mapping of 'key: value' lines, got {_describe(value)}")
+            return None
+        return Fields(self.doc, self.diags, self.tz, value, self.at + (key,))
+
+    def entries(self, key: str) -> list["Fields | Any"]:
+        """The items of a list field: a Fields for each mapping, raw values otherwise."""
+        value = self.raw(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(key, f"expected a list, got {_describe(value)}", f"write each entry on a '- ' line under '{key}:'")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                out.append(Fields(self.doc, self.diags, self.tz, item, self.at + (key, i)))
+            else:
+                out.append((self.at + (key, i), item))
+        return out
+
+
+def url_problem(value: str) -> str:
+    """Why a URL is not an absolute http(s) URL with a host, or ''."""
+    if any(ch in value for ch in "\x00\r\n\t ") or value != value.strip():
+        return "URL contains spaces or control characters"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return "malformed URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"URL scheme {parts.scheme + ':' if parts.scheme else '(none)'} is not allowed"
+    if not parts.hostname:
+        return "URL has no host"
+    return ""
+
+
+def _parse_iso(value: str) -> Any:
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    text = str(value)
+    return repr(text[:60] + ("…" if len(text) > 60 else ""))

@@ -1,0 +1,215 @@
+"""Split a Markdown file into YAML front matter and body; parse the YAML with lines.
+
+PyYAML's C composer (``yaml.CSafeLoader``) gives a node tree that still knows
+where each key stood. We build the Python values from that tree ourselves
+rather than calling ``yaml.load`` because ``load`` throws the lines away,
+silently keeps the last of two duplicate keys, and expands aliases without
+limit (a "billion laughs" document). Every problem becomes a diagnostic; the
+parser never raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from .diagnostics import Diagnostics
+
+# A writer's front matter has tens of values; a document that expands to more
+# than this is an alias bomb or a mistake, never an incident.
+MAX_VALUES = 20_000
+MAX_DEPTH = 40
+
+FieldPath = tuple  # of str keys and int list indices
+
+
+class Invalid:
+    """Stands in for a value already reported as broken, so later checks skip it."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID = Invalid()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A parsed content file: its front matter, the line of every value, its body."""
+
+    path: str
+    data: dict[str, Any]
+    lines: dict[FieldPath, int]
+    body: str
+    body_line: int  # the file line (1-based) on which the body starts
+
+    def line_of(self, path: FieldPath) -> int:
+        """The line of a field, or of its nearest parent that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+def dotted(path: FieldPath) -> str:
+    """("sources", 2, "url") -> "sources[2].url", the form diagnostics print."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Return (yaml text, body, body start line) or None when no front matter opens."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    return "", "", -1  # opened but never closed
+
+
+def parse_document(path: str, text: str, diags: Diagnostics) -> Document | None:
+    """Parse one Markdown file with front matter, or report why it cannot be."""
+    if not text.strip():
+        diags.error(path, 1, "", "empty file", "expected front matter between '---' lines, then Markdown")
+        return None
+    split = split_front_matter(text)
+    if split is None:
+        diags.error(path, 1, "", "missing front matter",
+                    "the file must start with a '---' line, YAML fields, and a closing '---' line")
+        return None
+    yaml_text, body, body_line = split
+    if body_line < 0:
+        diags.error(path, 1, "", "front matter is not closed", "add a line with '---' after the last field")
+        return None
+    data, lines = parse_yaml_mapping(path, yaml_text, diags, line_offset=1, what="front matter")
+    if data is None:
+        return None
+    return Document(path, data, lines, body, body_line)
+
+
+def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset: int = 0,
+                       what: str = "file") -> tuple[dict | None, dict]:
+    """Parse YAML that must be a mapping; line_offset counts lines above the YAML."""
+    try:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else line_offset + 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context and exc.context_mark:
+            problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1 + line_offset})"
+        diags.error(path, line, "", f"malformed YAML: {problem}",
+                    "check the indentation and quote values that contain ':' or '#'")
+        return None, {}
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        diags.error(path, line_offset + 1, "", f"malformed YAML: {exc}")
+        return None, {}
+    if node is None:
+        return {}, {(): line_offset + 1}
+    if not isinstance(node, yaml.MappingNode):
+        diags.error(path, node.start_mark.line + 1 + line_offset, "",
+                    f"{what} must be a mapping of 'key: value' lines, got {_node_kind(node)}")
+        return None, {}
+    builder = _ValueBuilder(path, diags, line_offset)
+    try:
+        data = builder.build(node, ())
+    except _TooBig as exc:
+        diags.error(path, exc.line, "", str(exc), "YAML anchors and aliases may not expand this far")
+        return None, {}
+    builder.lines[()] = line_offset + 1
+    return data, builder.lines
+
+
+def _node_kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.ScalarNode):
+        return f"the text {node.value[:40]!r}"
+    return "something else"
+
+
+class _TooBig(Exception):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+class _ValueBuilder:
+    """Turns composed YAML nodes into Python values, recording each one's line."""
+
+    def __init__(self, path: str, diags: Diagnostics, line_offset: int):
+        self.path = path
+        self.diags = diags
+        self.offset = line_offset
+        self.lines: dict[FieldPath, int] = {}
+        self.count = 0
+        self.constructor = SafeConstructor()
+
+    def line(self, node: yaml.Node) -> int:
+        return node.start_mark.line + 1 + self.offset
+
+    def build(self, node: yaml.Node, at: FieldPath) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooBig(f"YAML expands to more than {MAX_VALUES} values", self.line(node))
+        if len(at) > MAX_DEPTH:
+            raise _TooBig(f"YAML is nested more than {MAX_DEPTH} levels deep", self.line(node))
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, at)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.item(child, at + (i,)) for i, child in enumerate(node.value)]
+        return self.scalar(node, at)
+
+    def item(self, node: yaml.Node, at: FieldPath) -> Any:
+        self.lines.setdefault(at, self.line(node))
+        return self.build(node, at)
+
+    def mapping(self, node: yaml.MappingNode, at: FieldPath) -> dict:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                self.diags.error(self.path, self.line(key_node), dotted(at), "keys must be plain names")
+                continue
+            key = key_node.value
+            here = at + (key,)
+            if key in out:
+                first = self.lines.get(here, 0)
+                self.diags.error(self.path, self.line(key_node), dotted(here),
+                                 f"duplicate key (first given on line {first})",
+                                 "YAML keeps only one of them: remove or rename one")
+                continue
+            self.lines[here] = self.line(key_node)
+            out[key] = self.build(value_node, here)
+        return out
+
+    def scalar(self, node: yaml.ScalarNode, at: FieldPath) -> Any:
+        if not node.tag.startswith("tag:yaml.org,2002:"):
+            self.diags.error(self.path, self.line(node), dotted(at),
+                             f"unsupported YAML tag {node.tag!r}", "remove the '!' tag")
+            return INVALID
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, TypeError, OverflowError, yaml.YAMLError) as exc:
+            if node.tag.endswith(":timestamp"):
+                self.diags.error(self.path, self.line(node), dotted(at),
+                                 f"invalid date {node.value!r} ({exc})",
+                                 "expected YYYY-MM-DD, optionally with a time like 2023-03-27T21:30:00Z")
+            else:
+                self.diags.error(self.path, self.line(node), dotted(at),
+                                 f"invalid value {node.value!r} ({exc})")
+            return INVALID
+

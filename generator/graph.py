@@ -1,0 +1,198 @@
+"""Stage 3 — resolve the cross-reference graph.
+
+Checks that every id written in front matter names something that exists (and
+is published), then builds what pages need: backlinks for every source,
+entity, tag, place, country, year and publisher, the reports covering each
+incident, and related incidents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostics
+from .model import Claim, Content, Entity, Incident, Page, Reference, Report, SiteConfig, Source
+from .related import Related, related_incidents
+from .terms import Term, build_terms
+from .urls import RESERVED, path_of
+from .validate import is_published
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Something a ``[[wiki-link]]`` or citation can point at."""
+
+    kind: str
+    id: str
+    title: str
+    path: str  # site path of its page
+    published: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SiteGraph:
+    """The linked site: published items, lookups and backlinks. Read-only by convention."""
+
+    config: SiteConfig
+    incidents: tuple[Incident, ...]  # published, newest first
+    reports: tuple[Report, ...]  # published, newest first
+    sources: dict[str, Source]
+    entities: dict[str, Entity]
+    pages: tuple[Page, ...]
+    targets: dict[str, tuple[Target, ...]]  # id -> everything with that id, for [[links]]
+    citing: dict[str, tuple[Incident | Report, ...]]  # source id -> incidents and reports citing it
+    entity_incidents: dict[str, tuple[Incident, ...]]
+    entity_claims: dict[str, tuple[tuple[Incident, Claim], ...]]
+    coverage_of: dict[str, tuple[Report, ...]]  # incident slug -> reports covering it
+    related: dict[str, tuple[Related, ...]]
+    terms: dict[str, tuple[Term, ...]]  # "tag" | "country" | "place" | "year" | "publisher"
+    incident_terms: dict[str, dict[str, tuple[Term, ...]]]  # slug -> kind -> its terms
+    include_drafts: bool
+
+
+def resolve(content: Content, diags: Diagnostics, now: dt.datetime, include_drafts: bool) -> SiteGraph:
+    def published(item) -> bool:
+        return is_published(item.publishing, now, include_drafts)
+
+    incidents = _unique(content.incidents, "slug", "incident slug", diags)
+    reports = _unique(content.reports, "slug", "report slug", diags)
+    pages = _unique(content.pages, "slug", "page slug", diags)
+    sources = _unique_sources(content.sources, diags)
+    entities = _entities(content, diags)
+    _check_page_slugs(pages, diags)
+
+    live_incidents = sorted((i for i in incidents.values() if published(i)),
+                            key=lambda i: (i.date, i.slug), reverse=True)
+    live_reports = sorted((r for r in reports.values() if published(r)),
+                          key=lambda r: (r.date, r.slug), reverse=True)
+    live_slugs = {i.slug for i in live_incidents}
+    _check_references(live_incidents, live_reports, incidents, sources, entities, live_slugs, diags)
+
+    citing: dict[str, list] = defaultdict(list)
+    for item in [*live_incidents, *live_reports]:
+        for sid in dict.fromkeys(_cited_ids(item)):
+            if sid in sources:
+                citing[sid].append(item)
+    entity_incidents, entity_claims = defaultdict(list), defaultdict(list)
+    for incident in live_incidents:
+        for ref in incident.entities:
+            entity_incidents[ref.id].append(incident)
+        for claim in incident.claims:
+            if claim.by:
+                entity_claims[claim.by.id].append((incident, claim))
+    coverage_of = defaultdict(list)
+    for report in live_reports:
+        for ref in report.incidents:
+            coverage_of[ref.id].append(report)
+    terms, incident_terms = build_terms(live_incidents, live_reports, sources, citing, diags)
+    return SiteGraph(
+        config=content.config,
+        incidents=tuple(live_incidents),
+        reports=tuple(live_reports),
+        sources=dict(sorted(sources.items())),
+        entities=dict(sorted(entities.items())),
+        pages=tuple(sorted((p for p in pages.values() if published(p)), key=lambda p: p.slug)),
+        targets=_targets(incidents, reports, sources, entities, published),
+        citing={k: tuple(v) for k, v in citing.items()},
+        entity_incidents={k: tuple(v) for k, v in entity_incidents.items()},
+        entity_claims={k: tuple(v) for k, v in entity_claims.items()},
+        coverage_of={k: tuple(v) for k, v in coverage_of.items()},
+        related=related_incidents(live_incidents, content.config.related_limit),
+        terms=terms,
+        incident_terms=incident_terms,
+        include_drafts=include_drafts,
+    )
+
+
+def _cited_ids(item: Incident | Report) -> list[str]:
+    ids = [ref.id for ref in item.sources]
+    if isinstance(item, Incident):
+        ids += [ref.id for claim in item.claims for ref in claim.sources]
+    return ids
+
+
+def _unique(items, key: str, what: str, diags: Diagnostics) -> dict:
+    seen: dict = {}
+    for item in items:
+        value = getattr(item, key)
+        if value in seen:
+            first = seen[value]
+            diags.error(item.path, 1, key, f"duplicate {what} {value!r}, also used by {first.path}",
+                        "rename one of the files or set a different 'slug'")
+            continue
+        seen[value] = item
+    return seen
+
+
+def _unique_sources(sources: tuple[Source, ...], diags: Diagnostics) -> dict[str, Source]:
+    seen: dict[str, Source] = {}
+    for source in sources:
+        first = seen.get(source.id)
+        if first is None:
+            seen[source.id] = source
+            continue
+        diags.error(source.path, source.line, "sources" if not source.from_file else "",
+                    f"source {source.id!r} is defined twice; first defined at {first.path}:{first.line}",
+                    "define a source once and cite it elsewhere with '- id: " + source.id + "' alone")
+    return seen
+
+
+def _entities(content: Content, diags: Diagnostics) -> dict[str, Entity]:
+    """Entities with files, plus every id named in front matter (they get a page too)."""
+    entities = _unique(content.entities, "id", "entity id", diags)
+    for incident in content.incidents:
+        for ref in incident.entities:
+            entities.setdefault(ref.id, Entity(id=ref.id, name=_title_from_id(ref.id)))
+    return entities
+
+
+def _title_from_id(ident: str) -> str:
+    return ident.replace("-", " ").replace("_", " ").title()
+
+
+def _check_page_slugs(pages: dict[str, Page], diags: Diagnostics) -> None:
+    for slug, page in pages.items():
+        if slug in RESERVED:
+            diags.error(page.path, 1, "slug", f"page slug {slug!r} is used by the site itself",
+                        "rename the file or set another 'slug'")
+
+
+def _check_references(incidents, reports, all_incidents, sources, entities, live_slugs, diags) -> None:
+    def check(ref: Reference, known, what: str, hint: str, live=None) -> None:
+        if ref.id not in known:
+            diags.error(ref.path, ref.line, ref.field, f"unknown {what} {ref.id!r}", hint)
+        elif live is not None and ref.id not in live:
+            diags.error(ref.path, ref.line, ref.field, f"links to the unpublished {what} {ref.id!r} (a draft or embargoed)",
+                        "publish it, remove the link, or build with --drafts")
+
+    source_hint = "define it inline with a title, or add content/sources/<id>.md"
+    for incident in incidents:
+        for ref in incident.sources:
+            check(ref, sources, "source", source_hint)
+        for ref in incident.related:
+            check(ref, all_incidents, "incident", "expected the slug of another incident", live_slugs)
+        for claim in incident.claims:
+            if claim.by:
+                check(claim.by, entities, "entity", "list it under 'entities' or add content/entities/<id>.md")
+            for ref in claim.sources:
+                check(ref, sources, "source", source_hint)
+    for report in reports:
+        for ref in report.incidents:
+            check(ref, all_incidents, "incident", "expected the slug of an incident", live_slugs)
+        for ref in report.sources:
+            check(ref, sources, "source", source_hint)
+
+
+def _targets(incidents, reports, sources, entities, published) -> dict[str, tuple[Target, ...]]:
+    out: dict[str, list[Target]] = defaultdict(list)
+    for slug, i in incidents.items():
+        out[slug].append(Target("incident", slug, i.title, path_of("incident", slug), published(i)))
+    for slug, r in reports.items():
+        out[slug].append(Target("report", slug, r.title, path_of("report", slug), published(r)))
+    for sid, s in sources.items():
+        out[sid].append(Target("source", sid, s.title, path_of("source", sid), True))
+    for eid, e in entities.items():
+        out[eid].append(Target("entity", eid, e.name, path_of("entity", eid), True))
+    return {k: tuple(v) for k, v in out.items()}

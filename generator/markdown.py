@@ -1,0 +1,174 @@
+"""Stage 4 — render every Markdown body to HTML, resolving citations and links.
+
+Each page gets its numbered source list here: sources in the order the body
+first cites them, then those listed in front matter but never cited, then
+those only claims cite. A source cited twice keeps its number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from slugify import slugify
+
+from .diagnostics import Diagnostics, did_you_mean
+from .graph import SiteGraph
+from .mdplugins import docket_references_plugin
+from .model import Incident
+from .urls import path_of, relative
+
+# Ids the templates use on the same pages; a heading never takes one of them.
+TEMPLATE_IDS = {"main", "content", "top", "summary", "figures", "claims", "sources", "toc", "body",
+                "entities", "related", "coverage", "updates", "tags", "footnotes", "incidents",
+                "reports", "site-nav", "skip"}
+PREFIXES = ("source-", "cite-", "fn")
+TOC_MIN_HEADINGS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    html: Markup
+    toc: tuple[TocEntry, ...]
+    sources: tuple[str, ...]  # source ids, numbered 1.. in this order
+    cited: frozenset[str]  # ids the body itself cites (the rest are only listed)
+    uses: dict[str, int]  # source id -> how many times the body cites it
+
+
+def heading_slug(title: str) -> str:
+    slug = slugify(title, max_length=80, word_boundary=True) or "section"
+    return f"h-{slug}" if slug in TEMPLATE_IDS or slug.startswith(PREFIXES) else slug
+
+
+def make_parser(allow_html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": allow_html})
+    md.enable("table")
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug)
+    md.use(docket_references_plugin)
+    return md
+
+
+class PageContext:
+    """Resolves one page's citations and wiki-links, numbering its sources."""
+
+    def __init__(self, graph: SiteGraph, diags: Diagnostics, path: str, body_line: int,
+                 page_path: str, listed: tuple[str, ...]):
+        self.graph, self.diags = graph, diags
+        self.path, self.body_line, self.page_path = path, body_line, page_path
+        self.order: dict[str, int] = {}
+        self.uses: dict[str, int] = {}
+        self.listed = listed
+
+    def _line(self, line: int) -> int:
+        return self.body_line + line
+
+    def cite(self, source_id: str, line: int) -> tuple[int, str] | None:
+        if source_id not in self.graph.sources:
+            self.diags.error(self.path, self._line(line), "body", f"unknown source {source_id!r} in [@{source_id}]",
+                             did_you_mean(source_id, self.graph.sources) or "define it in 'sources' or content/sources/")
+            return None
+        number = self.order.setdefault(source_id, len(self.order) + 1)
+        self.uses[source_id] = self.uses.get(source_id, 0) + 1
+        return number, f"cite-{source_id}-{self.uses[source_id]}"
+
+    def link(self, spec: str, line: int) -> tuple[str, str] | None:
+        kind, _, ident = spec.rpartition(":")
+        found = [t for t in self.graph.targets.get(ident, ()) if not kind or t.kind == kind]
+        where = self._line(line)
+        if not found:
+            hint = did_you_mean(ident, self.graph.targets) or "expected the id of an incident, report, source or entity"
+            self.diags.error(self.path, where, "body", f"unknown link target [[{spec}]]", hint)
+            return None
+        if len(found) > 1:
+            kinds = ", ".join(f"[[{t.kind}:{ident}]]" for t in found)
+            self.diags.error(self.path, where, "body", f"[[{spec}]] is ambiguous", f"write one of {kinds}")
+            return None
+        target = found[0]
+        if not target.published and not self.graph.include_drafts:
+            self.diags.error(self.path, where, "body", f"[[{spec}]] links to an unpublished {target.kind} (a draft or embargoed)",
+                             "publish it, remove the link, or build with --drafts")
+            return None
+        return relative(self.page_path, target.path), target.title
+
+    def numbered_sources(self) -> tuple[str, ...]:
+        for source_id in self.listed:
+            if source_id in self.graph.sources:
+                self.order.setdefault(source_id, len(self.order) + 1)
+        return tuple(sorted(self.order, key=self.order.__getitem__))
+
+
+def listed_sources(item) -> tuple[str, ...]:
+    ids = [r.id for r in getattr(item, "sources", ())]
+    if isinstance(item, Incident):
+        ids += [r.id for claim in item.claims for r in claim.sources]
+    return tuple(dict.fromkeys(ids))
+
+
+def render_body(md: MarkdownIt, graph: SiteGraph, diags: Diagnostics, item, page_path: str) -> RenderedBody:
+    path = getattr(item, "path", "")
+    context = PageContext(graph, diags, path, item.body_line, page_path, listed_sources(item))
+    env = {"resolver": context}
+    tokens = md.parse(item.body, env)
+    html = md.renderer.render(tokens, md.options, env)
+    if graph.config.allow_html:
+        html = sanitise(html)
+    cited = frozenset(context.order)
+    return RenderedBody(Markup(html), _toc(tokens), context.numbered_sources(), cited, dict(context.uses))
+
+
+def _toc(tokens) -> tuple[TocEntry, ...]:
+    entries = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag in ("h2", "h3") and token.attrGet("id"):
+            children = tokens[i + 1].children or []
+            title = "".join(c.content if c.type != "wikilink" else (c.meta["text"] or c.meta["spec"])
+                            for c in children if c.type in ("text", "code_inline", "wikilink"))
+            entries.append(TocEntry(int(token.tag[1]), str(token.attrGet("id")), title.strip()))
+    return tuple(entries) if len(entries) >= TOC_MIN_HEADINGS else ()
+
+
+ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden", "role"},
+                      "a": {"href"}, "img": {"src", "alt", "width", "height"},
+                      "td": {"colspan", "rowspan", "style"}, "th": {"colspan", "rowspan", "style", "scope"},
+                      "ol": {"start"}, "time": {"datetime"}}
+
+
+def sanitise(html: str) -> str:
+    """Where a site allows raw HTML: keep markup, drop scripts, handlers and unsafe URLs."""
+    return nh3.clean(html, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel=None, filter_style_properties={"text-align"},
+                     tags=nh3.ALLOWED_TAGS | {"sup", "sub", "section", "figure", "figcaption", "time"})
+
+
+def render_all(graph: SiteGraph, diags: Diagnostics) -> dict[tuple[str, str], RenderedBody]:
+    """Every body on the site, keyed by (kind, id)."""
+    md = make_parser(graph.config.allow_html)
+    out: dict[tuple[str, str], RenderedBody] = {}
+    for incident in graph.incidents:
+        out[("incident", incident.slug)] = render_body(md, graph, diags, incident, path_of("incident", incident.slug))
+    for report in graph.reports:
+        out[("report", report.slug)] = render_body(md, graph, diags, report, path_of("report", report.slug))
+    for source in graph.sources.values():
+        if source.body.strip():
+            out[("source", source.id)] = render_body(md, graph, diags, source, path_of("source", source.id))
+    for entity in graph.entities.values():
+        if entity.body.strip():
+            out[("entity", entity.id)] = render_body(md, graph, diags, entity, path_of("entity", entity.id))
+    for page in graph.pages:
+        out[("page", page.slug)] = render_body(md, graph, diags, page, path_of("page", page.slug))
+    return out
+
+
+

@@ -1,0 +1,110 @@
+"""markdown-it plugins for Docket's two reference syntaxes.
+
+``[@source-id]`` (or ``[@a; @b]``) is a citation; ``[[id]]``, ``[[kind:id]]`` and
+``[[id|text]]`` are wiki-links. The inline rules only recognise the syntax;
+a core rule that runs after inline parsing (and after the footnote plugin has
+moved footnote bodies to the end) resolves every reference through a
+``Resolver`` kept in ``env``, using the enclosing block's ``token.map`` for the
+line number of any error.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Protocol
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+CITATION = re.compile(r"\[@([A-Za-z0-9_.:-]+(?:\s*;\s*@[A-Za-z0-9_.:-]+)*)\]")
+WIKILINK = re.compile(r"\[\[([^\[\]\n|]{1,200})(?:\|([^\[\]\n]{1,300}))?\]\]")
+
+
+class Resolver(Protocol):
+    """What the core rule asks of the page being rendered (see markdown.PageContext)."""
+
+    def cite(self, source_id: str, line: int) -> tuple[int, str] | None: ...
+
+    def link(self, spec: str, line: int) -> tuple[str, str] | None: ...
+
+
+def citation_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[@", state.pos):
+        return False
+    match = CITATION.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        ids = [part.strip().lstrip("@") for part in match.group(1).split(";")]
+        token = state.push("citation", "sup", 0)
+        token.meta = {"ids": ids}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def wikilink_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = WIKILINK.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("wikilink", "a", 0)
+        token.meta = {"spec": match.group(1).strip(), "text": (match.group(2) or "").strip()}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def resolve_references(state: StateCore) -> None:
+    resolver: Resolver | None = state.env.get("resolver")
+    if resolver is None:
+        return
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        line = block.map[0] if block.map else 0
+        for token in block.children:
+            if token.type == "citation":
+                token.meta["resolved"] = [resolver.cite(i, line) for i in token.meta["ids"]]
+            elif token.type == "wikilink":
+                token.meta["resolved"] = resolver.link(token.meta["spec"], line)
+
+
+def render_citation(self, tokens: list[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    parts = []
+    for source_id, resolved in zip(token.meta["ids"], token.meta.get("resolved") or []):
+        if resolved is None:
+            parts.append(f'<span class="cite-missing">[{_esc(source_id)}]</span>')
+            continue
+        number, anchor = resolved
+        parts.append(f'<a href="#source-{_esc(source_id)}" id="{anchor}" '
+                     f'aria-label="Source {number}">[{number}]</a>')
+    return f'<sup class="cite">{"".join(parts)}</sup>'
+
+
+def render_wikilink(self, tokens: list[Token], idx: int, options, env) -> str:
+    token = tokens[idx]
+    resolved = token.meta.get("resolved")
+    if resolved is None:
+        return f'<span class="link-missing">{_esc(token.meta["text"] or token.meta["spec"])}</span>'
+    href, title = resolved
+    return f'<a class="wikilink" href="{_esc(href)}">{_esc(token.meta["text"] or title)}</a>'
+
+
+def docket_references_plugin(md: MarkdownIt) -> None:
+    # Before "link" so "[@x]" and "[[x]]" never become reference-style links.
+    md.inline.ruler.before("link", "docket_wikilink", wikilink_rule)
+    md.inline.ruler.before("link", "docket_citation", citation_rule)
+    md.core.ruler.push("docket_resolve", resolve_references)
+    md.add_render_rule("citation", render_citation)
+    md.add_render_rule("wikilink", render_wikilink)
+
+
+def _esc(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))

@@ -1,0 +1,229 @@
+"""The typed, frozen content model that every stage after the loader works on.
+
+No raw dicts pass this point: the validate stage turns front matter into these
+objects, the graph stage links them, and templates read their attributes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Moment:
+    """A date or a date and time, always timezone-aware so that they sort together."""
+
+    value: dt.datetime
+    has_time: bool = False
+
+    @property
+    def date(self) -> dt.date:
+        return self.value.date()
+
+    @property
+    def year(self) -> int:
+        return self.value.year
+
+    def iso(self) -> str:
+        """The machine form: 2023-03-27, or 2023-03-27T21:30:00-06:00."""
+        return self.value.isoformat() if self.has_time else self.value.date().isoformat()
+
+    def human(self) -> str:
+        """The reader's form: 27 March 2023 (21:30 UTC-06:00)."""
+        text = f"{self.value.day} {self.value:%B %Y}"
+        if self.has_time:
+            text += f", {self.value:%H:%M} {_zone_name(self.value)}"
+        return text
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+def _zone_name(value: dt.datetime) -> str:
+    name = value.tzname() or ""
+    return "UTC" if name in ("UTC", "UTC+00:00") else name
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    title: str
+    base_url: str  # absolute, ends with "/"; may carry a sub-path
+    language: str = "en"
+    description: str = ""
+    author: str = ""
+    org: str = ""
+    nav: tuple[NavItem, ...] = ()
+    per_page: int = 20
+    allow_html: bool = False
+    timezone: str = "UTC"
+    related_limit: int = 6
+    home_limit: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    place: str = ""
+    region: str = ""
+    country: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    title: str
+    path: str  # where it is defined: a source file or the incident that defines it inline
+    line: int
+    type: str = "other"
+    publisher: str = ""
+    url: str = ""
+    archive_url: str = ""
+    published: Moment | None = None
+    accessed: Moment | None = None
+    reliability: str = ""
+    notes: str = ""
+    body: str = ""
+    body_line: int = 0
+    from_file: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    name: str
+    kind: str = ""
+    aliases: tuple[str, ...] = ()
+    country: str = ""
+    url: str = ""
+    body: str = ""
+    body_line: int = 0
+    path: str = ""  # "" when only named in front matter, without a file
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An id written in front matter, with the line it was written on."""
+
+    id: str
+    path: str
+    line: int
+    field: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    text: str
+    by: Reference | None = None
+    date: Moment | None = None
+    status: str = "unverified"
+    sources: tuple[Reference, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    date: Moment
+    note: str = ""
+    kind: str = "update"  # update | correction
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    title: str
+    url: str
+    outlet: str = ""
+    date: Moment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Publishing:
+    """Whether an item is public yet: drafts and embargoed items are left out."""
+
+    draft: bool = False
+    publish_after: Moment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    slug: str
+    title: str
+    date: Moment
+    path: str
+    line: int
+    summary: str = ""
+    status: str = "confirmed"
+    location: Location = field(default_factory=Location)
+    tags: tuple[str, ...] = ()
+    figures: tuple[tuple[str, int | float], ...] = ()
+    entities: tuple[Reference, ...] = ()
+    sources: tuple[Reference, ...] = ()
+    coverage: tuple[Coverage, ...] = ()
+    related: tuple[Reference, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    updates: tuple[Update, ...] = ()
+    publishing: Publishing = field(default_factory=Publishing)
+    body: str = ""
+    body_line: int = 0
+
+    kind = "incident"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    slug: str
+    title: str
+    date: Moment
+    path: str
+    line: int
+    authors: tuple[str, ...] = ()
+    summary: str = ""
+    incidents: tuple[Reference, ...] = ()
+    tags: tuple[str, ...] = ()
+    sources: tuple[Reference, ...] = ()
+    image: str = ""
+    image_alt: str = ""
+    image_credit: str = ""
+    updates: tuple[Update, ...] = ()
+    publishing: Publishing = field(default_factory=Publishing)
+    body: str = ""
+    body_line: int = 0
+
+    kind = "report"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    slug: str
+    title: str
+    path: str
+    summary: str = ""
+    publishing: Publishing = field(default_factory=Publishing)
+    body: str = ""
+    body_line: int = 0
+
+    kind = "page"
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    source: str  # absolute path on disk
+    target: str  # path inside the output, with forward slashes
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything the validate stage produced: the site's whole model, unlinked."""
+
+    config: SiteConfig
+    incidents: tuple[Incident, ...]
+    reports: tuple[Report, ...]
+    sources: tuple[Source, ...]
+    entities: tuple[Entity, ...]
+    pages: tuple[Page, ...]

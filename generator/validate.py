@@ -1,0 +1,298 @@
+"""Stage 2 — parse front matter and validate it into the typed model.
+
+One function per kind of file. Each reads its fields through ``Fields`` so that
+every problem is reported with its file, line and field, and carries on with a
+safe default so that one run shows every problem at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import PurePosixPath
+
+from slugify import slugify
+
+from .config import read_config, site_timezone
+from .diagnostics import Diagnostics
+from .fields import Fields, is_valid_id
+from .frontmatter import parse_document
+from .loader import LoadedSite, RawFile
+from .urls import term_slug
+from .model import (Claim, Moment, Content, Coverage, Entity, Incident, Location, Page, Publishing,
+                    Reference, Report, Source, Update)
+
+INCIDENT_STATUSES = ("developing", "confirmed", "disputed", "closed")
+SOURCE_TYPES = ("article", "video", "document", "social", "statement", "dataset", "other")
+ENTITY_KINDS = ("person", "organisation", "place")
+CLAIM_STATUSES = ("supported", "disputed", "unverified", "false")
+RELIABILITIES = ("high", "medium", "low")
+UPDATE_KINDS = ("update", "correction")
+
+PUBLISHING_KEYS = ("draft", "publish_after")
+INCIDENT_KEYS = ("title", "date", "slug", "summary", "status", "location", "tags", "figures",
+                 "entities", "sources", "coverage", "related", "claims", "updates") + PUBLISHING_KEYS
+SOURCE_KEYS = ("title", "type", "publisher", "url", "archive_url", "published", "accessed",
+               "reliability", "notes")
+ENTITY_KEYS = ("name", "kind", "aliases", "country", "url")
+REPORT_KEYS = ("title", "date", "slug", "author", "authors", "summary", "incidents", "tags",
+               "sources", "image", "image_alt", "image_credit", "updates") + PUBLISHING_KEYS
+PAGE_KEYS = ("title", "slug", "summary") + PUBLISHING_KEYS
+LOCATION_KEYS = ("place", "region", "country", "lat", "lon")
+
+
+def validate(loaded: LoadedSite, diags: Diagnostics) -> Content:
+    config = read_config(loaded.config_text, diags)
+    tz = site_timezone(config)
+    incidents, reports, sources, entities, pages = [], [], [], [], []
+    for raw in loaded.files:
+        doc = parse_document(raw.path, raw.text, diags)
+        if doc is None:
+            continue
+        f = Fields(doc, diags, tz)
+        if raw.kind == "incident":
+            incident, inline = read_incident(f, raw)
+            incidents.append(incident)
+            sources.extend(inline)
+        elif raw.kind == "source":
+            sources.append(read_source_file(f, raw))
+        elif raw.kind == "entity":
+            entities.append(read_entity(f, raw))
+        elif raw.kind == "report":
+            reports.append(read_report(f, raw))
+        else:
+            pages.append(read_page(f, raw))
+    return Content(config, tuple(i for i in incidents if i), tuple(r for r in reports if r),
+                   tuple(s for s in sources if s), tuple(e for e in entities if e), tuple(p for p in pages if p))
+
+
+# An item with a broken date or slug is still built into the model (the build
+# writes nothing anyway), so that its references are checked in the same run.
+PLACEHOLDER_DATE = Moment(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+
+
+def placeholder_slug(raw: RawFile) -> str:
+    return "invalid-" + (slugify(raw.path) or "file")
+
+
+def slug_for(f: Fields, raw: RawFile) -> str:
+    """The explicit ``slug`` field, or one made from the file name (transliterated)."""
+    if f.has("slug"):
+        return f.identifier("slug", what="slug")
+    stem = PurePosixPath(raw.path).stem
+    slug = slugify(stem, max_length=120, word_boundary=True)
+    if not is_valid_id(slug):
+        f.diags.error(raw.path, 1, "", f"cannot make a URL slug from the file name {stem!r}",
+                      "rename the file or set 'slug' in the front matter")
+        return ""
+    return slug
+
+
+def read_publishing(f: Fields) -> Publishing:
+    return Publishing(draft=f.flag("draft"), publish_after=f.moment("publish_after"))
+
+
+def read_incident(f: Fields, raw: RawFile) -> tuple[Incident | None, list[Source]]:
+    f.warn_unknown(INCIDENT_KEYS)
+    slug = slug_for(f, raw)
+    title = f.text("title", required=True)
+    date = f.moment("date", required=True)
+    refs, inline = read_source_entries(f)
+    incident = Incident(
+        slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path, line=1,
+        summary=f.text("summary"),
+        status=f.choice("status", INCIDENT_STATUSES, "confirmed"),
+        location=read_location(f),
+        tags=read_tags(f),
+        figures=read_figures(f),
+        entities=f.references("entities"),
+        sources=refs,
+        coverage=read_coverage(f),
+        related=f.references("related"),
+        claims=read_claims(f),
+        updates=read_updates(f),
+        publishing=read_publishing(f),
+        body=f.doc.body, body_line=f.doc.body_line,
+    )
+    return incident, inline
+
+
+def read_tags(f: Fields) -> tuple[str, ...]:
+    tags = f.texts("tags")
+    for tag in tags:
+        if not term_slug(tag):
+            f.error("tags", f"tag {tag!r} has no letters or digits to make a URL from")
+    return tuple(t for t in tags if term_slug(t))
+
+
+def read_location(f: Fields) -> Location:
+    loc = f.mapping("location")
+    if loc is None:
+        return Location()
+    loc.warn_unknown(LOCATION_KEYS)
+    place, country = loc.text("place"), loc.text("country")
+    for key, value in (("place", place), ("country", country)):
+        if value and not term_slug(value):
+            loc.error(key, f"{value!r} has no letters or digits to make a URL from")
+    return Location(place=place if term_slug(place) else "", region=loc.text("region"),
+                    country=country if term_slug(country) else "",
+                    lat=loc.coordinate("lat", 90), lon=loc.coordinate("lon", 180))
+
+
+def read_figures(f: Fields) -> tuple[tuple[str, int | float], ...]:
+    figures = f.mapping("figures")
+    if figures is None:
+        return ()
+    out = []
+    for key, value in figures.data.items():
+        number = figures.number(key, value)
+        if number is not None:
+            out.append((key, number))
+    return tuple(out)
+
+
+def read_source_entries(f: Fields) -> tuple[tuple[Reference, ...], list[Source]]:
+    """An incident's ``sources``: ids that refer to a source, or inline definitions."""
+    refs: list[Reference] = []
+    inline: list[Source] = []
+    for entry in f.entries("sources"):
+        if not isinstance(entry, Fields):  # a bare id, "- ap-open-letter"
+            ref = f.reference_at(*entry)
+        else:
+            ref = entry_reference(entry)
+            if ref and set(entry.data) - {"id"}:
+                source = read_source_fields(entry, ref.id, f.doc.path, ref.line)
+                if source:
+                    inline.append(source)
+        if ref and ref.id not in {r.id for r in refs}:
+            refs.append(ref)
+    return tuple(refs), inline
+
+
+def entry_reference(entry: Fields) -> Reference | None:
+    ident = entry.identifier("id", required=True, what="source id")
+    return Reference(ident, entry.doc.path, entry.line("id"), entry.name("id")) if ident else None
+
+
+def read_source_fields(f: Fields, ident: str, path: str, line: int, from_file: bool = False) -> Source | None:
+    f.warn_unknown(SOURCE_KEYS + (() if from_file else ("id",)))
+    title = f.text("title", required=True)
+    source = Source(
+        id=ident, title=title or ident, path=path, line=line,
+        type=f.choice("type", SOURCE_TYPES, "other"),
+        publisher=f.text("publisher"),
+        url=f.url("url"),
+        archive_url=f.url("archive_url"),
+        published=f.moment("published"),
+        accessed=f.moment("accessed"),
+        reliability=f.choice("reliability", RELIABILITIES, ""),
+        notes=f.text("notes"),
+        from_file=from_file,
+    )
+    return source
+
+
+def read_source_file(f: Fields, raw: RawFile) -> Source | None:
+    ident = slug_for(f, raw) if not f.has("id") else f.identifier("id", what="source id")
+    source = read_source_fields(f, ident, raw.path, 1, from_file=True)
+    if not (source and ident):
+        return None
+    return dataclasses.replace(source, body=f.doc.body, body_line=f.doc.body_line)
+
+
+def read_coverage(f: Fields) -> tuple[Coverage, ...]:
+    out = []
+    for entry in f.entries("coverage"):
+        if not isinstance(entry, Fields):
+            Fields(f.doc, f.diags, f.tz, {}, entry[0]).error(None, "expected a mapping with 'title' and 'url'")
+            continue
+        entry.warn_unknown(("title", "outlet", "url", "date"))
+        title, url = entry.text("title", required=True), entry.url("url", required=True)
+        if title and url:
+            out.append(Coverage(title, url, entry.text("outlet"), entry.moment("date")))
+    return tuple(out)
+
+
+def read_claims(f: Fields) -> tuple[Claim, ...]:
+    out = []
+    for entry in f.entries("claims"):
+        if not isinstance(entry, Fields):
+            Fields(f.doc, f.diags, f.tz, {}, entry[0]).error(None, "expected a mapping with 'text', 'by' and 'status'")
+            continue
+        entry.warn_unknown(("text", "by", "date", "status", "sources"))
+        text = entry.text("text", required=True)
+        by = entry.reference_at(entry.at + ("by",), entry.data["by"]) if entry.has("by") else None
+        claim = Claim(text=text, by=by, date=entry.moment("date"),
+                      status=entry.choice("status", CLAIM_STATUSES, "unverified"),
+                      sources=entry.references("sources"))
+        if text:
+            out.append(claim)
+    return tuple(out)
+
+
+def read_updates(f: Fields) -> tuple[Update, ...]:
+    out = []
+    for entry in f.entries("updates"):
+        if not isinstance(entry, Fields):
+            Fields(f.doc, f.diags, f.tz, {}, entry[0]).error(None, "expected a mapping with 'date' and 'note'")
+            continue
+        entry.warn_unknown(("date", "note", "type"))
+        date = entry.moment("date", required=True)
+        if date:
+            out.append(Update(date, entry.text("note"), entry.choice("type", UPDATE_KINDS, "update")))
+    return tuple(sorted(out, key=lambda u: u.date))
+
+
+def read_entity(f: Fields, raw: RawFile) -> Entity | None:
+    f.warn_unknown(ENTITY_KEYS + ("id",))
+    ident = f.identifier("id", what="entity id") if f.has("id") else slug_for(f, raw)
+    if not ident:
+        return None
+    return Entity(id=ident, name=f.text("name", default=ident),
+                  kind=f.choice("kind", ENTITY_KINDS, ""), aliases=f.texts("aliases"),
+                  country=f.text("country"), url=f.url("url"),
+                  body=f.doc.body, body_line=f.doc.body_line, path=raw.path)
+
+
+def read_report(f: Fields, raw: RawFile) -> Report | None:
+    f.warn_unknown(REPORT_KEYS)
+    slug, title = slug_for(f, raw), f.text("title", required=True)
+    date = f.moment("date", required=True)
+    authors = f.texts("authors") + tuple(a for a in f.texts("author") if a not in f.texts("authors"))
+    report = Report(slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path, line=1, authors=authors,
+                    summary=f.text("summary"), incidents=f.references("incidents"),
+                    tags=read_tags(f), sources=f.references("sources"),
+                    image=_image(f), image_alt=f.text("image_alt"),
+                    image_credit=f.text("image_credit"), updates=read_updates(f),
+                    publishing=read_publishing(f), body=f.doc.body, body_line=f.doc.body_line)
+    return report
+
+
+def _image(f: Fields) -> str:
+    """A report image: a path inside the site's static/ (no climbing out) or an http(s) URL."""
+    value = f.text("image")
+    if not value or value.startswith(("http://", "https://")):
+        return f.url("image") if value else ""
+    parts = PurePosixPath(value.lstrip("/")).parts
+    if ".." in parts or "\\" in value or ":" in value:
+        f.error("image", f"unsafe image path {value!r}", "expected a path inside static/, e.g. /img/cover.jpg")
+        return ""
+    return "/".join(parts)
+
+
+def read_page(f: Fields, raw: RawFile) -> Page | None:
+    f.warn_unknown(PAGE_KEYS)
+    slug, title = slug_for(f, raw), f.text("title", required=True)
+    if not (slug and title):
+        return None
+    return Page(slug=slug, title=title, path=raw.path, summary=f.text("summary"),
+                publishing=read_publishing(f), body=f.doc.body, body_line=f.doc.body_line)
+
+
+def is_published(publishing: Publishing, now: dt.datetime, include_drafts: bool) -> bool:
+    if include_drafts:
+        return True
+    if publishing.draft:
+        return False
+    return publishing.publish_after is None or publishing.publish_after.value <= now
+
