@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 from typing import Any, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from slugify import slugify
 
@@ -174,7 +174,7 @@ class Fields:
         if problem:
             self.error(key, f"{problem}, got {value[:80]!r}", "expected an absolute http:// or https:// URL")
             return ""
-        return value
+        return iri_to_uri(value)
 
     def identifier(self, key: str, required: bool = False, what: str = "an id") -> str:
         value = self.raw(key, required, what)
@@ -253,6 +253,26 @@ def url_problem(value: str) -> str:
     if not parts.hostname:
         return "URL has no host"
     return ""
+
+
+def iri_to_uri(value: str) -> str:
+    """Percent-encode non-ASCII characters (and IDNA-encode the host) so the URL is plain ASCII."""
+    if value.isascii():
+        return value
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = quote(host, safe="")
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    if parts.username:
+        netloc = quote(parts.username, safe="%") + "@" + netloc
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=_URL_SAFE), quote(parts.query, safe=_URL_SAFE + "?"),
+                       quote(parts.fragment, safe=_URL_SAFE + "?")))
+
+
+_URL_SAFE = "/%:@!$&'()*+,;=-._~"
 
 
 def _parse_iso(value: str) -> Any:

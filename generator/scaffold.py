@@ -28,7 +28,7 @@ sources: []          # - id: x  (with title, type, publisher, url… to define i
 draft: true          # remove when ready to publish
 ---
 
-Write what happened. Cite a source with [@source-id]; link with [[id]].
+Write what happened. Cite a source with `[@source-id]`; link with `[[id]]`.
 """,
     "report": """---
 title: {title_yaml}
@@ -40,7 +40,7 @@ tags: []
 draft: true
 ---
 
-Write the report. Cite a source with [@source-id]; link with [[id]].
+Write the report. Cite a source with `[@source-id]`; link with `[[id]]`.
 """,
     "source": """---
 title: {title_yaml}

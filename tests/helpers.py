@@ -1,0 +1,298 @@
+"""Shared helpers for Docket's tests: small sites written inline, the real CLI, snapshots.
+
+The style follows Hugo's and MkDocs' own test suites: every test writes the
+few files it needs into pytest's ``tmp_path`` (so the content under test is
+right there in the test), runs the real ``python -m generator`` in a
+subprocess, and asserts on the exit status, the diagnostics on stderr and the
+built files.
+
+    site = write_site(tmp_path, {"content/incidents/fire.md": '''
+        ---
+        title: Fire
+        date: 2023-03-27
+        ---
+        Body.
+        '''})
+    run = docket("build", site)
+
+Text values are dedented and their leading newlines dropped, so line 1 of the
+file is the first line of the literal; ``line_of(text, needle)`` computes the
+line a diagnostic should name from the same literal. ``bytes`` values are
+written exactly as given (for encodings, whitespace-only files and so on).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parents[1]
+
+SITE_YAML = """\
+title: Test site
+base_url: https://example.org/
+"""
+
+# --------------------------------------------------------------------------
+# Writing sites
+
+
+def dedent(text: str) -> str:
+    """The file text a test literal stands for: dedented, leading newlines dropped."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def write_site(root: Path, files: dict[str, str | bytes | None], *, site_yaml: str | None = SITE_YAML) -> Path:
+    """Write a site into ``root`` and return ``root``.
+
+    ``site.yaml`` is the minimal ``SITE_YAML`` unless ``files`` gives one (or
+    ``site_yaml=None`` leaves it out). A value of None skips that file.
+    """
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    everything: dict[str, str | bytes | None] = {}
+    if site_yaml is not None:
+        everything["site.yaml"] = site_yaml
+    everything.update(files)
+    for rel, content in everything.items():
+        if content is None:
+            continue
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(dedent(content), encoding="utf-8")
+    return root
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    """The 1-based line of the ``nth`` line of the (dedented) file text containing ``needle``."""
+    seen = 0
+    for number, line in enumerate(dedent(text).split("\n"), start=1):
+        if needle in line:
+            seen += 1
+            if seen == nth:
+                return number
+    raise AssertionError(f"{needle!r} does not occur {nth} time(s) in the file text")
+
+
+# --------------------------------------------------------------------------
+# Running the CLI
+
+DIAGNOSTIC = re.compile(r"^(?P<path>[^\s:][^:]*?)(?::(?P<line>\d+))?: (?P<severity>error|warning): (?P<rest>.*)$")
+COUNT_LINE = re.compile(r"^(?P<errors>\d+) errors?, (?P<warnings>\d+) warnings?$")
+
+
+@dataclass(frozen=True)
+class Diag:
+    path: str
+    line: int
+    severity: str
+    rest: str  # "field: message; hint" or "message; hint"
+    text: str  # the whole line
+
+
+@dataclass(frozen=True)
+class Run:
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    @property
+    def diagnostics(self) -> list[Diag]:
+        out = []
+        for line in self.stderr.splitlines():
+            m = DIAGNOSTIC.match(line)
+            if m:
+                out.append(Diag(m["path"], int(m["line"] or 0), m["severity"], m["rest"], line))
+        return out
+
+    @property
+    def errors(self) -> list[Diag]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diag]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    @property
+    def counts(self) -> tuple[int, int] | None:
+        """(errors, warnings) from the final count line, or None when there is none."""
+        for line in reversed(self.stderr.splitlines()):
+            m = COUNT_LINE.match(line)
+            if m:
+                return int(m["errors"]), int(m["warnings"])
+        return None
+
+    def describe(self) -> str:
+        return f"$ docket {' '.join(self.args)}\nexit {self.returncode}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
+
+
+def docket(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> Run:
+    """Run ``python -m generator ARGS`` in a subprocess, the way a writer runs ``docket``."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONIOENCODING"] = "utf-8"
+    env.pop("PYTHONWARNINGS", None)
+    argv = tuple(str(a) for a in args)
+    proc = subprocess.run([sys.executable, "-m", "generator", *argv], capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", env=env, cwd=cwd, timeout=timeout)
+    return Run(argv, proc.returncode, proc.stdout, proc.stderr)
+
+
+# --------------------------------------------------------------------------
+# Output snapshots
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (relative path -> bytes); {} when it does not exist."""
+    folder = Path(folder)
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def seed_output(site: Path) -> dict[str, bytes]:
+    """Put a 'previous build' into ``site/output`` and return its snapshot.
+
+    A hand-made one keeps the error tests independent of the theme; one test
+    in test_errors.py also checks a real previous build.
+    """
+    out = Path(site) / "output"
+    files = {
+        "index.html": "<!doctype html><title>old</title><p>previous build</p>\n",
+        "incidents/old-incident/index.html": "<!doctype html><title>old incident</title>\n",
+        "assets/style.css": "body { color: #222 }\n",
+        "feed.xml": "<?xml version='1.0'?><feed/>\n",
+    }
+    for rel, text in files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    return snapshot(out)
+
+
+def stray_build_folders(site: Path) -> list[str]:
+    """Temporary folders the atomic writer leaves beside output/ if it fails to clean up."""
+    return sorted(p.name for p in Path(site).iterdir() if p.name.startswith(".output."))
+
+
+# --------------------------------------------------------------------------
+# Assertions
+
+
+def assert_no_traceback(run: Run) -> None:
+    assert "Traceback" not in run.output, run.describe()
+
+
+def build_fails(site: Path, *extra: str, command: str = "build") -> Run:
+    """Build a site that has content errors; assert exit 1, no traceback, previous output whole."""
+    before = seed_output(site)
+    run = docket(command, site, *extra)
+    assert run.returncode == 1, run.describe()
+    assert_no_traceback(run)
+    assert run.errors, run.describe()
+    assert snapshot(Path(site) / "output") == before, "the previous output changed:\n" + run.describe()
+    assert stray_build_folders(site) == [], run.describe()
+    counts = run.counts
+    assert counts is not None, "no final count line:\n" + run.describe()
+    assert counts[0] == len({d.text for d in run.errors}), run.describe()
+    assert_one_diagnostic_per_line(run)
+    return run
+
+
+def assert_one_diagnostic_per_line(run: Run) -> None:
+    """Every stderr line is a diagnostic, the count line or a 'docket:' summary (no wrapped messages)."""
+    for line in run.stderr.splitlines():
+        ok = DIAGNOSTIC.match(line) or COUNT_LINE.match(line) or line.startswith("docket: ")
+        assert ok, f"stray stderr line {line!r} (a diagnostic spread over several lines?):\n{run.describe()}"
+
+
+def build_ok(site: Path, *extra: str) -> Run:
+    """Build a site that must build; assert exit 0 and no traceback."""
+    run = docket("build", site, *extra)
+    if run.returncode != 0 and "template not found" in run.stderr:
+        run = _wait_for_theme(site, *extra)
+    assert run.returncode == 0, run.describe()
+    assert_no_traceback(run)
+    return run
+
+
+def _wait_for_theme(site: Path, *extra: str) -> Run:
+    """The default theme may still be being written by a colleague: wait for it (a few times)."""
+    run = docket("build", site, *extra)
+    for _ in range(5):
+        if run.returncode == 0 or "template not found" not in run.stderr:
+            break
+        time.sleep(120)
+        run = docket("build", site, *extra)
+    return run
+
+
+def expect(run: Run, path: str, line: int, field: str, *phrases: str, severity: str = "error") -> Diag:
+    """Assert a diagnostic ``path:line: severity: field: ...`` whose text holds every phrase."""
+    prefix = f"{path}:{line}: {severity}: " if line else f"{path}: {severity}: "
+    if field:
+        prefix += f"{field}: "
+    candidates = [d for d in run.diagnostics if d.text.startswith(prefix)]
+    assert candidates, f"no diagnostic starting {prefix!r}:\n{run.describe()}"
+    for d in candidates:
+        if all(p.lower() in d.text.lower() for p in phrases):
+            return d
+    raise AssertionError(f"no diagnostic {prefix!r} mentioning {phrases!r}:\n{run.describe()}")
+
+
+def expect_only(run: Run, path: str, line: int, field: str, *phrases: str) -> Diag:
+    """Like ``expect`` for an error, and that error is the only one."""
+    diag = expect(run, path, line, field, *phrases)
+    assert len({d.text for d in run.errors}) == 1, run.describe()
+    return diag
+
+
+# --------------------------------------------------------------------------
+# Built HTML
+
+
+def page(site_or_output: Path, site_path: str) -> BeautifulSoup:
+    """Parse a built page: ``page(site, "incidents/fire/")`` reads output/incidents/fire/index.html."""
+    root = Path(site_or_output)
+    if (root / "site.yaml").exists():
+        root = root / "output"
+    rel = site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
+    path = root / rel
+    assert path.is_file(), f"{path} was not built"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def main_content(soup: BeautifulSoup):
+    """The page's main content (the <main> element when the theme has one, else <body>)."""
+    return soup.find("main") or soup.body or soup
+
+
+def resolve_href(site: Path, from_site_path: str, href: str) -> Path:
+    """The built file a relative ``href`` on the page at ``from_site_path`` points to."""
+    href = href.split("#", 1)[0]
+    out = (Path(site) / "output").resolve()
+    here = (out / from_site_path) if from_site_path.endswith("/") or from_site_path == "" else (out / from_site_path).parent
+    target = (here / href).resolve() if href else (here / "index.html")
+    if target.is_dir() or href.endswith("/"):
+        target = target / "index.html"
+    return target
+
+
+def link_texts(element) -> list[str]:
+    return [" ".join(a.get_text(" ", strip=True).split()) for a in element.find_all("a")]

@@ -1,0 +1,252 @@
+"""The build as a whole: CLI, determinism, atomic output, overrides, install, preview, scaffold."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_docket
+from sitekit import page, snapshot, write_site
+
+INCIDENT = """---
+title: Fire at the depot
+date: 2023-03-27
+summary: A fire.
+tags: [fire]
+location: {place: Ciudad Juárez, country: Mexico}
+sources:
+  - id: cctv
+    title: Footage
+    type: video
+    url: https://example.org/v
+---
+The fire began at night [@cctv].
+"""
+
+
+def small_site(root: Path, **extra: str) -> Path:
+    return write_site(root, {"content/incidents/fire.md": INCIDENT, **extra})
+
+
+def copy_example(dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in ("site.yaml", "content", "static"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, dest / name)
+    return dest
+
+
+# -- command line -------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["serve"], ["new"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run_docket(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: docket" in result.stdout
+
+
+def test_folder_without_site_yaml_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_docket("build", tmp_path)
+    assert result.returncode == 2
+    assert "no site.yaml" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
+    assert run_docket("build", "--frobnicate").returncode == 2
+
+
+def test_build_defaults_to_site_dir_output(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    result = run_docket("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    assert (site / "output" / "incidents" / "fire" / "index.html").is_file()
+    assert "built" in result.stdout
+
+
+def test_check_validates_without_writing(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    result = run_docket("check", site)
+    assert result.returncode == 0, result.stderr
+    assert not (site / "output").exists()
+    (site / "content/incidents/fire.md").write_text(INCIDENT.replace("[@cctv]", "[@nope]"), encoding="utf-8")
+    result = run_docket("check", site)
+    assert result.returncode == 1
+    assert "content/incidents/fire.md:13: error: body: unknown source 'nope'" in result.stderr
+
+
+def test_output_inside_content_is_refused(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    result = run_docket("build", site, "--output", site / "content")
+    assert result.returncode == 2
+    assert (site / "content/incidents/fire.md").is_file()
+
+
+# -- determinism and atomic writing -------------------------------------------
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run_docket("build", REPO, "--output", a).returncode == 0
+    assert run_docket("build", REPO, "--output", b).returncode == 0
+    assert snapshot(a) == snapshot(b)
+
+
+def test_failed_build_leaves_previous_output_whole(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    assert run_docket("build", site).returncode == 0
+    before = snapshot(site / "output")
+    (site / "content/incidents/fire.md").write_text(INCIDENT.replace("2023-03-27", "2023-13-45"), encoding="utf-8")
+    result = run_docket("build", site)
+    assert result.returncode == 1
+    assert "content/incidents/fire.md:3: error: date: invalid date '2023-13-45'" in result.stderr
+    assert snapshot(site / "output") == before
+    assert [p.name for p in site.iterdir() if p.name.startswith(".output")] == []  # no temp folders left
+
+
+def test_no_stale_files_survive_a_rebuild(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    assert run_docket("build", site).returncode == 0
+    (site / "output" / "stale.html").write_text("old", encoding="utf-8")
+    (site / "content/incidents/fire.md").rename(site / "content/incidents/depot-fire.md")
+    assert run_docket("build", site).returncode == 0
+    assert not (site / "output" / "stale.html").exists()
+    assert not (site / "output" / "incidents" / "fire").exists()
+    assert (site / "output" / "incidents" / "depot-fire" / "index.html").is_file()
+
+
+def test_static_files_are_copied(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    (site / "static" / "img").mkdir(parents=True)
+    (site / "static" / "img" / "map.png").write_bytes(b"\x89PNG fake")
+    assert run_docket("build", site).returncode == 0
+    assert (site / "output" / "img" / "map.png").read_bytes() == b"\x89PNG fake"
+
+
+# -- templates ------------------------------------------------------------------
+
+def test_site_template_overrides_the_theme_file_by_file(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{"templates/page.html": """
+        {% extends "default/page.html" %}
+        {% block content %}<h1>Custom: {{ page.title }}</h1>{{ body.html }}{% endblock %}
+        """, "content/pages/about.md": "---\ntitle: About us\n---\nHello.\n",
+        "templates/404.html": "<!doctype html><title>Lost</title><p id=lost>Nothing here</p>\n"})
+    result = run_docket("build", site)
+    assert result.returncode == 0, result.stderr
+    about = page(site / "output", "about/")
+    assert about.find("h1").get_text() == "Custom: About us"
+    assert about.find("main").find("p").get_text() == "Hello."
+    assert about.find("nav") is not None  # the layout around it still comes from the default theme
+    lost = page(site / "output", "404.html")
+    assert lost.find(id="lost").get_text() == "Nothing here"
+    # Templates not overridden still render from the theme.
+    assert page(site / "output", "incidents/fire/").find("h1").get_text(strip=True) == "Fire at the depot"
+
+
+def test_broken_site_template_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{"templates/page.html": "<p>\n{{ page.title \n", "content/pages/about.md": "---\ntitle: About\n---\n"})
+    result = run_docket("build", site)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    line = next(l for l in result.stderr.splitlines() if "page.html" in l)
+    assert ": error: template error:" in line and "page.html:" in line
+
+
+def test_non_editable_install_finds_the_default_theme(tmp_path: Path) -> None:
+    """A wheel has no repository: the theme must travel inside the package."""
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+                   check=True, capture_output=True, timeout=300)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
+    py = venv / "bin" / "python"
+    wheel = next(wheels.glob("docket-*.whl"))
+    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True,
+                   capture_output=True, timeout=300)
+    site = copy_example(tmp_path / "site")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    where = subprocess.run([str(py), "-c", "import generator.theme as t; print(t.theme_dir())"],
+                           cwd=site, capture_output=True, text=True, env=env, check=True)
+    assert str(venv) in where.stdout, where.stdout  # the installed copy, not the checkout
+    result = subprocess.run([str(venv / "bin" / "docket"), "build"], cwd=site, capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (site / "output" / "assets" / "docket.css").is_file()
+    assert page(site / "output", "incidents/ciudad-juarez-detention-centre-fire/").find("h1")
+
+
+# -- scaffold -------------------------------------------------------------------
+
+def test_new_incident_scaffold_builds_as_a_draft(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    result = run_docket("new", "incident", "Raid on the Tapachula shelter", "--site", site)
+    assert result.returncode == 0, result.stderr
+    created = site / "content/incidents/raid-on-the-tapachula-shelter.md"
+    assert created.is_file()
+    assert run_docket("build", site).returncode == 0
+    assert not (site / "output/incidents/raid-on-the-tapachula-shelter").exists()  # a draft
+    assert run_docket("build", site, "--drafts").returncode == 0
+    built = page(site / "output", "incidents/raid-on-the-tapachula-shelter/")
+    assert built.find("h1").get_text(strip=True) == "Raid on the Tapachula shelter"
+    again = run_docket("new", "incident", "Raid on the Tapachula shelter", "--site", site)
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+# -- preview server ---------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(predicate, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    return None
+
+
+def test_serve_rebuilds_on_change_and_keeps_last_good_site(tmp_path: Path) -> None:
+    site = small_site(tmp_path / "site")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/incidents/fire/"
+    try:
+        first = wait_for(lambda: fetch(url))
+        assert first and "Fire at the depot" in first, open(tmp_path / "serve.log").read()
+        assert "livereload" in first  # the reload script is injected into served pages
+        source = site / "content/incidents/fire.md"
+        source.write_text(INCIDENT.replace("Fire at the depot", "Blaze at the depot"), encoding="utf-8")
+        assert wait_for(lambda: "Blaze at the depot" in (fetch(url) or "")), open(tmp_path / "serve.log").read()
+        source.write_text(INCIDENT.replace("Fire at the depot", "Broken").replace("2023-03-27", "2023-13-45"),
+                          encoding="utf-8")
+        assert wait_for(lambda: "invalid date" in open(tmp_path / "serve.log").read())
+        assert "Blaze at the depot" in (fetch(url) or "")  # still the last good site
+        source.write_text(INCIDENT.replace("Fire at the depot", "Fixed at the depot"), encoding="utf-8")
+        assert wait_for(lambda: "Fixed at the depot" in (fetch(url) or ""))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()

