@@ -94,7 +94,7 @@ def resolve(content: Content, diags: Diagnostics, now: dt.datetime, include_draf
         sources=dict(sorted(sources.items())),
         entities=dict(sorted(entities.items())),
         pages=tuple(sorted((p for p in pages.values() if published(p)), key=lambda p: p.slug)),
-        targets=_targets(incidents, reports, sources, entities, published),
+        targets=_targets(incidents, reports, sources, entities, pages, published),
         citing={k: tuple(v) for k, v in citing.items()},
         entity_incidents={k: tuple(v) for k, v in entity_incidents.items()},
         entity_claims={k: tuple(v) for k, v in entity_claims.items()},
@@ -185,7 +185,7 @@ def _check_references(incidents, reports, all_incidents, sources, entities, live
             check(ref, sources, "source", source_hint)
 
 
-def _targets(incidents, reports, sources, entities, published) -> dict[str, tuple[Target, ...]]:
+def _targets(incidents, reports, sources, entities, pages, published) -> dict[str, tuple[Target, ...]]:
     out: dict[str, list[Target]] = defaultdict(list)
     for slug, i in incidents.items():
         out[slug].append(Target("incident", slug, i.title, path_of("incident", slug), published(i)))
@@ -195,4 +195,6 @@ def _targets(incidents, reports, sources, entities, published) -> dict[str, tupl
         out[sid].append(Target("source", sid, s.title, path_of("source", sid), True))
     for eid, e in entities.items():
         out[eid].append(Target("entity", eid, e.name, path_of("entity", eid), True))
+    for slug, p in pages.items():
+        out[slug].append(Target("page", slug, p.title, path_of("page", slug), published(p)))
     return {k: tuple(v) for k, v in out.items()}

@@ -102,6 +102,9 @@ class PageContext:
             return None
         return relative(self.page_path, target.path), target.title
 
+    def local(self, href: str) -> str:
+        return relative(self.page_path, href.lstrip("/"))
+
     def numbered_sources(self) -> tuple[str, ...]:
         for source_id in self.listed:
             if source_id in self.graph.sources:

@@ -29,6 +29,8 @@ class Resolver(Protocol):
 
     def link(self, spec: str, line: int) -> tuple[str, str] | None: ...
 
+    def local(self, href: str) -> str: ...
+
 
 def citation_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[@", state.pos):
@@ -68,10 +70,19 @@ def resolve_references(state: StateCore) -> None:
             continue
         line = block.map[0] if block.map else 0
         for token in block.children:
-            if token.type == "citation":
+            if token.type in ("link_open", "image"):
+                _localise(token, "href" if token.type == "link_open" else "src", resolver)
+            elif token.type == "citation":
                 token.meta["resolved"] = [resolver.cite(i, line) for i in token.meta["ids"]]
             elif token.type == "wikilink":
                 token.meta["resolved"] = resolver.link(token.meta["spec"], line)
+
+
+def _localise(token: Token, attr: str, resolver: Resolver) -> None:
+    """Root-relative links ("/about/") become relative, so they work under any base path."""
+    value = token.attrGet(attr)
+    if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+        token.attrSet(attr, resolver.local(value))
 
 
 def render_citation(self, tokens: list[Token], idx: int, options, env) -> str:

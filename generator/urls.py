@@ -8,7 +8,6 @@ server and from a folder on disk. Absolute URLs (feeds, canonical links) join
 
 from __future__ import annotations
 
-import posixpath
 from urllib.parse import quote
 
 from slugify import slugify
@@ -45,15 +44,20 @@ def output_file(site_path: str) -> str:
 
 
 def relative(from_path: str, to_path: str) -> str:
-    """A relative URL from the page at ``from_path`` to ``to_path`` (both site paths)."""
-    here = posixpath.dirname(output_file(from_path)) or "."
-    target = to_path or "./"
-    if target.endswith("/"):
-        rel = posixpath.relpath(target.rstrip("/") or ".", here)
-        rel = "./" if rel == "." else rel + "/"
-    else:
-        rel = posixpath.relpath(target, here)
-    return quote(rel, safe="/#:.-_~%")
+    """A relative URL from the page at ``from_path`` to ``to_path`` (both site paths).
+
+    Pure string work (site paths never hold "." or ".." segments): posixpath.relpath
+    calls os.getcwd() on every use, and a large site makes hundreds of thousands of links.
+    """
+    here = output_file(from_path).split("/")[:-1]
+    there = to_path.split("/")
+    common = 0
+    for a, b in zip(here, there):
+        if a != b:
+            break
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    return quote(rel or "./", safe="/#:.-_~%")
 
 
 def absolute(base_url: str, site_path: str) -> str:

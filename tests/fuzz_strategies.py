@@ -696,7 +696,11 @@ class SiteCase:
         for path, data in self.files.items():
             if path in SKELETON:
                 continue
-            parts.append(f"  {path!r}: {data!r},")
+            try:
+                shown = repr(data.decode("utf-8"))
+            except UnicodeDecodeError:
+                shown = repr(data)
+            parts.append(f"  {path!r}: {shown},")
         parts.append("})")
         return "\n".join(parts)
 
