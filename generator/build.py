@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
-from .graph import resolve
+from .graph import add_citations, resolve
 from .loader import UsageError, load_site
 from .markdown import render_all
 from .pages import plan_pages
@@ -51,10 +51,11 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     content = validate(loaded, diags)
     graph = resolve(content, diags, now, drafts)
     bodies = render_all(graph, diags)
+    graph = add_citations(graph, {key: body.sources for key, body in bodies.items()}, diags)
     if diags.has_errors:
         return BuildResult(diags, None, 0)
     base = base_path if base_path is not None else urlsplit(graph.config.base_url).path
-    pages = render_pages(graph, plan_pages(graph, bodies), loaded.templates_dir, diags, base)
+    pages = render_pages(graph, plan_pages(graph, bodies), loaded.templates_dir, diags, base, site_dir)
     if not write:
         count = sum(1 for _ in pages)
         return BuildResult(diags, None, count)

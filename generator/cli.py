@@ -52,7 +52,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p.add_argument("--output", "-o", metavar="DIR", help="where to write the preview (default: SITE_DIR/output)")
+    p.add_argument("--output", "-o", metavar="DIR", help="where to write the preview (default: a temporary folder)")
     p.add_argument("--no-drafts", dest="drafts", action="store_false", help="hide drafts in the preview (shown by default)")
     p.set_defaults(run=run_serve)
 

@@ -8,6 +8,7 @@ incident, and related incidents.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from .model import Claim, Content, Entity, Incident, Page, Reference, Report, Si
 from .related import Related, related_incidents
 from .terms import Term, build_terms
 from .urls import RESERVED, path_of
-from .validate import is_published
+from .validate import is_published, title_from_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class SiteGraph:
     config: SiteConfig
     incidents: tuple[Incident, ...]  # published, newest first
     reports: tuple[Report, ...]  # published, newest first
-    sources: dict[str, Source]
+    sources: dict[str, Source]  # every source until add_citations; then those that get a page
     entities: dict[str, Entity]
     pages: tuple[Page, ...]
     targets: dict[str, tuple[Target, ...]]  # id -> everything with that id, for [[links]]
@@ -70,11 +71,6 @@ def resolve(content: Content, diags: Diagnostics, now: dt.datetime, include_draf
     live_slugs = {i.slug for i in live_incidents}
     _check_references(live_incidents, live_reports, incidents, sources, entities, live_slugs, diags)
 
-    citing: dict[str, list] = defaultdict(list)
-    for item in [*live_incidents, *live_reports]:
-        for sid in dict.fromkeys(_cited_ids(item)):
-            if sid in sources:
-                citing[sid].append(item)
     entity_incidents, entity_claims = defaultdict(list), defaultdict(list)
     for incident in live_incidents:
         for ref in incident.entities:
@@ -86,31 +82,43 @@ def resolve(content: Content, diags: Diagnostics, now: dt.datetime, include_draf
     for report in live_reports:
         for ref in report.incidents:
             coverage_of[ref.id].append(report)
-    terms, incident_terms = build_terms(live_incidents, live_reports, sources, citing, diags)
+    named = set(entity_incidents) | set(entity_claims)
     return SiteGraph(
         config=content.config,
         incidents=tuple(live_incidents),
         reports=tuple(live_reports),
         sources=dict(sorted(sources.items())),
-        entities=dict(sorted(entities.items())),
+        entities={k: e for k, e in sorted(entities.items()) if e.path or k in named},
         pages=tuple(sorted((p for p in pages.values() if published(p)), key=lambda p: p.slug)),
-        targets=_targets(incidents, reports, sources, entities, pages, published),
-        citing={k: tuple(v) for k, v in citing.items()},
+        targets=_targets(incidents, reports, sources, entities, pages, published, named),
+        citing={},  # filled in by add_citations once the bodies are rendered
         entity_incidents={k: tuple(v) for k, v in entity_incidents.items()},
         entity_claims={k: tuple(v) for k, v in entity_claims.items()},
         coverage_of={k: tuple(v) for k, v in coverage_of.items()},
         related=related_incidents(live_incidents, content.config.related_limit),
-        terms=terms,
-        incident_terms=incident_terms,
+        terms={},
+        incident_terms={},
         include_drafts=include_drafts,
     )
 
 
-def _cited_ids(item: Incident | Report) -> list[str]:
-    ids = [ref.id for ref in item.sources]
-    if isinstance(item, Incident):
-        ids += [ref.id for claim in item.claims for ref in claim.sources]
-    return ids
+def add_citations(graph: SiteGraph, cited: dict[tuple[str, str], tuple[str, ...]],
+                  diags: Diagnostics) -> SiteGraph:
+    """Backlinks that need the rendered bodies: who cites each source, and the taxonomies.
+
+    ``cited`` maps (kind, slug) of every published incident and report to the ids of
+    all the sources it cites: in its body, its front matter and its claims. A source
+    gets a page when it has a file or a published item cites it, so a source defined
+    only inside a draft stays hidden with the draft.
+    """
+    citing: dict[str, list] = defaultdict(list)
+    for item in (*graph.incidents, *graph.reports):
+        for sid in cited.get((item.kind, item.slug), ()):
+            citing[sid].append(item)
+    public = {sid: s for sid, s in graph.sources.items() if s.from_file or sid in citing}
+    terms, incident_terms = build_terms(list(graph.incidents), list(graph.reports), public, citing, diags)
+    return dataclasses.replace(graph, sources=public, citing={k: tuple(v) for k, v in citing.items()},
+                               terms=terms, incident_terms=incident_terms)
 
 
 def _unique(items, key: str, what: str, diags: Diagnostics) -> dict:
@@ -144,12 +152,8 @@ def _entities(content: Content, diags: Diagnostics) -> dict[str, Entity]:
     entities = _unique(content.entities, "id", "entity id", diags)
     for incident in content.incidents:
         for ref in incident.entities:
-            entities.setdefault(ref.id, Entity(id=ref.id, name=_title_from_id(ref.id)))
+            entities.setdefault(ref.id, Entity(id=ref.id, name=title_from_id(ref.id)))
     return entities
-
-
-def _title_from_id(ident: str) -> str:
-    return ident.replace("-", " ").replace("_", " ").title()
 
 
 def _check_page_slugs(pages: dict[str, Page], diags: Diagnostics) -> None:
@@ -185,7 +189,7 @@ def _check_references(incidents, reports, all_incidents, sources, entities, live
             check(ref, sources, "source", source_hint)
 
 
-def _targets(incidents, reports, sources, entities, pages, published) -> dict[str, tuple[Target, ...]]:
+def _targets(incidents, reports, sources, entities, pages, published, named) -> dict[str, tuple[Target, ...]]:
     out: dict[str, list[Target]] = defaultdict(list)
     for slug, i in incidents.items():
         out[slug].append(Target("incident", slug, i.title, path_of("incident", slug), published(i)))
@@ -194,7 +198,7 @@ def _targets(incidents, reports, sources, entities, pages, published) -> dict[st
     for sid, s in sources.items():
         out[sid].append(Target("source", sid, s.title, path_of("source", sid), True))
     for eid, e in entities.items():
-        out[eid].append(Target("entity", eid, e.name, path_of("entity", eid), True))
+        out[eid].append(Target("entity", eid, e.name, path_of("entity", eid), bool(e.path) or eid in named))
     for slug, p in pages.items():
         out[slug].append(Target("page", slug, p.title, path_of("page", slug), published(p)))
     return {k: tuple(v) for k, v in out.items()}

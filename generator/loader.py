@@ -58,7 +58,11 @@ def load_site(root: Path, diags: Diagnostics) -> LoadedSite:
             if text is not None:
                 files.append(RawFile(path, kind, text))
     templates = root / "templates"
-    theme = tuple(StaticFile(f.source, "assets/" + f.target) for f in _static_files(theme_assets_dir()))
+    # The theme's assets, then a site's own templates/assets/ over them, file by file.
+    assets = [*_static_files(theme_assets_dir())]
+    if templates.is_dir() and templates.resolve() != theme_assets_dir().parent.resolve():
+        assets += _static_files(templates / "assets")
+    theme = tuple(StaticFile(f.source, "assets/" + f.target) for f in assets)
     return LoadedSite(root, config_text, tuple(files), _static_files(root / "static"),
                       templates if templates.is_dir() else None, theme)
 

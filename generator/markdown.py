@@ -88,7 +88,7 @@ class PageContext:
         found = [t for t in self.graph.targets.get(ident, ()) if not kind or t.kind == kind]
         where = self._line(line)
         if not found:
-            hint = did_you_mean(ident, self.graph.targets) or "expected the id of an incident, report, source or entity"
+            hint = did_you_mean(ident, self.graph.targets) or "expected the id of an incident, report, source, entity or page"
             self.diags.error(self.path, where, "body", f"unknown link target [[{spec}]]", hint)
             return None
         if len(found) > 1:
@@ -103,7 +103,8 @@ class PageContext:
         return relative(self.page_path, target.path), target.title
 
     def local(self, href: str) -> str:
-        return relative(self.page_path, href.lstrip("/"))
+        path, sep, rest = href.partition("?") if "?" in href else href.partition("#")
+        return relative(self.page_path, path.lstrip("/")) + sep + rest
 
     def numbered_sources(self) -> tuple[str, ...]:
         for source_id in self.listed:

@@ -111,7 +111,7 @@ def _nav(graph: SiteGraph, page_path: str, base_path: str, root_relative: bool) 
 
 
 def render_pages(graph: SiteGraph, jobs: Iterable[PageJob], site_templates: Path | None,
-                 diags: Diagnostics, base_path: str) -> Iterator[OutputFile]:
+                 diags: Diagnostics, base_path: str, site_root: Path) -> Iterator[OutputFile]:
     """Render each job; a page whose template fails is reported and left out."""
     env = make_environment(site_templates)
     broken: set[str] = set()
@@ -128,17 +128,17 @@ def render_pages(graph: SiteGraph, jobs: Iterable[PageJob], site_templates: Path
         }
         try:
             html = env.get_template(job.template).render(context)
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - a site's template may fail in any way; never a traceback
             broken.add(job.template)
-            _report_template_error(exc, job, diags)
+            _report_template_error(exc, job, diags, site_root)
             continue
         yield OutputFile(output_file(job.path), html.encode("utf-8"))
 
 
-def _report_template_error(exc: jinja2.TemplateError, job: PageJob, diags: Diagnostics) -> None:
+def _report_template_error(exc: Exception, job: PageJob, diags: Diagnostics, site_root: Path) -> None:
     filename = getattr(exc, "filename", None) or job.template
     lineno = getattr(exc, "lineno", 0) or 0
-    if not getattr(exc, "lineno", None):  # a runtime error: find the template frame in the traceback
+    if not lineno:  # a runtime error: the innermost template frame of the traceback says where
         tb = exc.__traceback__
         while tb is not None:
             if tb.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
@@ -146,13 +146,21 @@ def _report_template_error(exc: jinja2.TemplateError, job: PageJob, diags: Diagn
             tb = tb.tb_next
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template not found: {exc.name}"
+    elif isinstance(exc, jinja2.TemplateError):
+        message = f"template error: {(exc.message or str(exc)).rstrip('.')}"
     else:
-        message = f"template error: {exc.message or exc}"
-    diags.error(_shown_path(filename), lineno, "", message, f"while rendering /{job.path}")
+        message = f"template error: {type(exc).__name__}: {str(exc).rstrip('.')}"
+    diags.error(_shown_path(filename, site_root), lineno, "", message, f"while rendering /{job.path}")
 
 
-def _shown_path(filename: str) -> str:
-    try:
-        return Path(filename).resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
+def _shown_path(filename: str, site_root: Path) -> str:
+    """A site template relative to the site; a default-theme template as "(theme) name"."""
+    path = Path(filename)
+    if not path.is_absolute():
         return filename
+    for root, prefix in ((site_root, ""), (theme_dir(), "(default theme) ")):
+        try:
+            return prefix + path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    return filename

@@ -117,6 +117,11 @@ def read_incident(f: Fields, raw: RawFile) -> tuple[Incident | None, list[Source
     return incident, inline
 
 
+def title_from_id(ident: str) -> str:
+    """A readable name for an entity that has none: "el-paso" -> "El Paso"."""
+    return ident.replace("-", " ").replace("_", " ").title()
+
+
 def read_tags(f: Fields) -> tuple[str, ...]:
     tags = f.texts("tags")
     for tag in tags:
@@ -175,7 +180,7 @@ def entry_reference(entry: Fields) -> Reference | None:
 
 
 def read_source_fields(f: Fields, ident: str, path: str, line: int, from_file: bool = False) -> Source | None:
-    f.warn_unknown(SOURCE_KEYS + (() if from_file else ("id",)))
+    f.warn_unknown(SOURCE_KEYS + ("id",))
     title = f.text("title", required=True)
     source = Source(
         id=ident, title=title or ident, path=path, line=line,
@@ -248,7 +253,7 @@ def read_entity(f: Fields, raw: RawFile) -> Entity | None:
     ident = f.identifier("id", what="entity id") if f.has("id") else slug_for(f, raw)
     if not ident:
         return None
-    return Entity(id=ident, name=f.text("name", default=ident),
+    return Entity(id=ident, name=f.text("name", default=title_from_id(ident)),
                   kind=f.choice("kind", ENTITY_KINDS, ""), aliases=f.texts("aliases"),
                   country=f.text("country"), url=f.url("url"),
                   body=f.doc.body, body_line=f.doc.body_line, path=raw.path)

@@ -256,6 +256,22 @@ def expect(run: Run, path: str, line: int, field: str, *phrases: str, severity: 
     raise AssertionError(f"no diagnostic {prefix!r} mentioning {phrases!r}:\n{run.describe()}")
 
 
+def expect_each(run: Run, cases: list[tuple], *, exact: bool = True) -> None:
+    """``expect`` for each ``(path, line, field, *phrases)`` case, reporting every miss at once.
+
+    With ``exact``, the run must also have reported no other error.
+    """
+    misses = []
+    for path, line, field, *phrases in cases:
+        try:
+            expect(run, path, line, field, *phrases)
+        except AssertionError as exc:
+            misses.append(str(exc).split("\n", 1)[0])
+    assert not misses, "\n".join(misses) + "\n" + run.describe()
+    if exact:
+        assert len({d.text for d in run.errors}) == len(cases), run.describe()
+
+
 def expect_only(run: Run, path: str, line: int, field: str, *phrases: str) -> Diag:
     """Like ``expect`` for an error, and that error is the only one."""
     diag = expect(run, path, line, field, *phrases)

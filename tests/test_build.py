@@ -250,3 +250,54 @@ def test_serve_rebuilds_on_change_and_keeps_last_good_site(tmp_path: Path) -> No
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+def test_python_error_inside_a_site_template_is_a_diagnostic(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{"templates/page.html": "<p>\n{{ url(42) }}\n",
+                                   "content/pages/about.md": "---\ntitle: About\n---\n"})
+    result = run_docket("build", site, cwd=Path("/"))  # paths are shown relative to the site, not the cwd
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "templates/page.html:2: error: template error: TypeError" in result.stderr
+    assert not (site / "output").exists()
+
+
+def test_site_templates_assets_override_theme_assets(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{"templates/assets/docket.css": "body { color: black }\n"})
+    assert run_docket("build", site).returncode == 0
+    assert (site / "output/assets/docket.css").read_text() == "body { color: black }\n"
+
+
+def test_source_cited_only_in_the_body_links_back(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{
+        "content/sources/letter.md": "---\ntitle: Open letter\npublisher: Wire Service\n---\n",
+        "content/incidents/raid.md": "---\ntitle: Raid\ndate: 2023-01-02\n---\nAs the letter said [@letter].\n",
+    })
+    assert run_docket("build", site).returncode == 0
+    out = site / "output"
+    from sitekit import linked_paths
+    assert "incidents/raid/" in linked_paths(page(out, "sources/letter/"), "sources/letter/")
+    assert "incidents/raid/" in linked_paths(page(out, "publishers/wire-service/"), "publishers/wire-service/")
+
+
+def test_source_defined_inside_a_draft_stays_hidden(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{"content/incidents/secret.md": """
+        ---
+        title: Secret
+        date: 2023-01-02
+        draft: true
+        entities: [informant]
+        sources:
+          - id: tip
+            title: Anonymous tip
+            publisher: Tipster Weekly
+        ---
+        Body.
+        """})
+    assert run_docket("build", site).returncode == 0
+    out = site / "output"
+    for hidden in ("sources/tip", "entities/informant", "publishers/tipster-weekly", "incidents/secret"):
+        assert not (out / hidden).exists(), hidden
+    assert run_docket("build", site, "--drafts").returncode == 0
+    for shown in ("sources/tip", "entities/informant", "publishers/tipster-weekly", "incidents/secret"):
+        assert (out / shown / "index.html").is_file(), shown
