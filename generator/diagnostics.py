@@ -43,10 +43,10 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(self, path: str, line: int, field_name: str, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(path, line or 0, ERROR, field_name, message, hint))
+        self.items.append(Diagnostic(path, line or 0, ERROR, field_name, _one_line(message), _one_line(hint)))
 
     def warning(self, path: str, line: int, field_name: str, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(path, line or 0, WARNING, field_name, message, hint))
+        self.items.append(Diagnostic(path, line or 0, WARNING, field_name, _one_line(message), _one_line(hint)))
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
@@ -74,6 +74,11 @@ class Diagnostics:
         n_warn = len({d for d in self.items if not d.is_error})
         lines.append(f"{_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}")
         return "\n".join(lines)
+
+
+def _one_line(text: str) -> str:
+    """Editors and terminals read one diagnostic per line: fold any newlines away."""
+    return " ".join(text.split())
 
 
 def _plural(n: int, word: str) -> str:

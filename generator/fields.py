@@ -121,6 +121,9 @@ class Fields:
         return value
 
     def choice(self, key: str, choices: tuple[str, ...], default: str = "") -> str:
+        value = self.data.get(key)
+        if value is False and "false" in choices:  # `status: false` unquoted is YAML's boolean
+            return "false"
         value = self.raw(key)
         if value is None:
             return default

@@ -22,6 +22,11 @@ from .diagnostics import Diagnostics
 # than this is an alias bomb or a mistake, never an incident.
 MAX_VALUES = 20_000
 MAX_DEPTH = 40
+# libyaml's composer recurses once per nesting level and crashes the process
+# somewhere past 20,000 levels; refuse such text before it reaches libyaml.
+MAX_FLOW_DEPTH = 1_000
+STANDARD_TAGS = {f"tag:yaml.org,2002:{name}" for name in
+                 ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 FieldPath = tuple  # of str keys and int list indices
 
@@ -104,6 +109,10 @@ def parse_document(path: str, text: str, diags: Diagnostics) -> Document | None:
 def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset: int = 0,
                        what: str = "file") -> tuple[dict | None, dict]:
     """Parse YAML that must be a mapping; line_offset counts lines above the YAML."""
+    too_deep = _flow_depth_line(text)
+    if too_deep:
+        diags.error(path, too_deep + line_offset, "", f"YAML is nested more than {MAX_FLOW_DEPTH} levels deep")
+        return None, {}
     try:
         node = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -132,6 +141,24 @@ def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset:
         return None, {}
     builder.lines[()] = line_offset + 1
     return data, builder.lines
+
+
+def _flow_depth_line(text: str) -> int:
+    """The line on which bracket nesting passes MAX_FLOW_DEPTH, or 0 (a cheap over-estimate)."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return 0
+    depth = 0
+    line = 1
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "\n":
+            line += 1
+    return 0
 
 
 def _node_kind(node: yaml.Node) -> str:
@@ -197,7 +224,7 @@ class _ValueBuilder:
         return out
 
     def scalar(self, node: yaml.ScalarNode, at: FieldPath) -> Any:
-        if not node.tag.startswith("tag:yaml.org,2002:"):
+        if node.tag not in STANDARD_TAGS:
             self.diags.error(self.path, self.line(node), dotted(at),
                              f"unsupported YAML tag {node.tag!r}", "remove the '!' tag")
             return INVALID

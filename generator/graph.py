@@ -90,7 +90,8 @@ def resolve(content: Content, diags: Diagnostics, now: dt.datetime, include_draf
         sources=dict(sorted(sources.items())),
         entities={k: e for k, e in sorted(entities.items()) if e.path or k in named},
         pages=tuple(sorted((p for p in pages.values() if published(p)), key=lambda p: p.slug)),
-        targets=_targets(incidents, reports, sources, entities, pages, published, named),
+        targets=_targets(incidents, reports, sources, entities, pages, published,
+                         named | _listed_sources(live_incidents, live_reports)),
         citing={},  # filled in by add_citations once the bodies are rendered
         entity_incidents={k: tuple(v) for k, v in entity_incidents.items()},
         entity_claims={k: tuple(v) for k, v in entity_claims.items()},
@@ -127,7 +128,7 @@ def _unique(items, key: str, what: str, diags: Diagnostics) -> dict:
         value = getattr(item, key)
         if value in seen:
             first = seen[value]
-            diags.error(item.path, 1, key, f"duplicate {what} {value!r}, also used by {first.path}",
+            diags.error(item.path, getattr(item, "line", 1), key, f"duplicate {what} {value!r}, also used by {first.path}",
                         "rename one of the files or set a different 'slug'")
             continue
         seen[value] = item
@@ -154,6 +155,12 @@ def _entities(content: Content, diags: Diagnostics) -> dict[str, Entity]:
         for ref in incident.entities:
             entities.setdefault(ref.id, Entity(id=ref.id, name=title_from_id(ref.id)))
     return entities
+
+
+def _listed_sources(incidents, reports) -> set[str]:
+    """Sources a published item lists in front matter: they get a page even if defined in a draft."""
+    ids = {ref.id for item in (*incidents, *reports) for ref in item.sources}
+    return ids | {ref.id for i in incidents for claim in i.claims for ref in claim.sources}
 
 
 def _check_page_slugs(pages: dict[str, Page], diags: Diagnostics) -> None:
@@ -196,7 +203,7 @@ def _targets(incidents, reports, sources, entities, pages, published, named) -> 
     for slug, r in reports.items():
         out[slug].append(Target("report", slug, r.title, path_of("report", slug), published(r)))
     for sid, s in sources.items():
-        out[sid].append(Target("source", sid, s.title, path_of("source", sid), True))
+        out[sid].append(Target("source", sid, s.title, path_of("source", sid), s.from_file or sid in named))
     for eid, e in entities.items():
         out[eid].append(Target("entity", eid, e.name, path_of("entity", eid), bool(e.path) or eid in named))
     for slug, p in pages.items():

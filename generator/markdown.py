@@ -18,14 +18,14 @@ from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
 from .graph import SiteGraph
-from .mdplugins import docket_references_plugin
+from .mdplugins import docket_footnote_style_plugin, docket_references_plugin
 from .model import Incident
 from .urls import path_of, relative
 
 # Ids the templates use on the same pages; a heading never takes one of them.
 TEMPLATE_IDS = {"main", "content", "top", "summary", "figures", "claims", "sources", "toc", "body",
                 "entities", "related", "coverage", "updates", "tags", "footnotes", "incidents",
-                "reports", "site-nav", "skip"}
+                "reports", "site-nav", "skip", "notes", "terms-caption", "more-on", "covered", "cited-by", "claims-made"}
 PREFIXES = ("source-", "cite-", "fn")
 TOC_MIN_HEADINGS = 3
 
@@ -57,6 +57,7 @@ def make_parser(allow_html: bool) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug)
     md.use(docket_references_plugin)
+    md.use(docket_footnote_style_plugin)
     return md
 
 

@@ -70,7 +70,9 @@ def resolve_references(state: StateCore) -> None:
             continue
         line = block.map[0] if block.map else 0
         for token in block.children:
-            if token.type in ("link_open", "image"):
+            if token.type in ("softbreak", "hardbreak"):  # the inline text moved to the next line
+                line += 1
+            elif token.type in ("link_open", "image"):
                 _localise(token, "href" if token.type == "link_open" else "src", resolver)
             elif token.type == "citation":
                 token.meta["resolved"] = [resolver.cite(i, line) for i in token.meta["ids"]]
@@ -105,6 +107,33 @@ def render_wikilink(self, tokens: list[Token], idx: int, options, env) -> str:
         return f'<span class="link-missing">{_esc(token.meta["text"] or token.meta["spec"])}</span>'
     href, title = resolved
     return f'<a class="wikilink" href="{_esc(href)}">{_esc(token.meta["text"] or title)}</a>'
+
+
+def render_footnote_ref(self, tokens: list[Token], idx: int, options, env) -> str:
+    # Footnotes are numbered plainly, citations in brackets, so "note 1" never looks like "source [1]".
+    meta = tokens[idx].meta
+    n = str(meta["id"] + 1)
+    ref_id = n + (f":{meta['subId']}" if meta.get("subId", -1) > 0 else "")
+    return (f'<sup class="footnote-ref"><a href="#fn{n}" id="fnref{ref_id}" '
+            f'aria-label="Note {n}">{n}</a></sup>')
+
+
+def render_footnote_block_open(self, tokens: list[Token], idx: int, options, env) -> str:
+    return ('<section class="footnotes" aria-labelledby="notes">\n'
+            '<h2 id="notes">Notes</h2>\n<ol class="footnotes-list">\n')
+
+
+def render_footnote_anchor(self, tokens: list[Token], idx: int, options, env) -> str:
+    meta = tokens[idx].meta
+    n = str(meta["id"] + 1)
+    ref_id = n + (f":{meta['subId']}" if meta.get("subId", 0) > 0 else "")
+    return f' <a href="#fnref{ref_id}" class="footnote-backref" aria-label="Back to note {n} in the text">\u21a9\ufe0e</a>'
+
+
+def docket_footnote_style_plugin(md: MarkdownIt) -> None:
+    md.add_render_rule("footnote_ref", render_footnote_ref)
+    md.add_render_rule("footnote_block_open", render_footnote_block_open)
+    md.add_render_rule("footnote_anchor", render_footnote_anchor)
 
 
 def docket_references_plugin(md: MarkdownIt) -> None:

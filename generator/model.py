@@ -203,6 +203,7 @@ class Page:
     slug: str
     title: str
     path: str
+    line: int = 1  # of the explicit slug, if any
     summary: str = ""
     publishing: Publishing = field(default_factory=Publishing)
     body: str = ""

@@ -130,7 +130,7 @@ def numbered_sources(graph: SiteGraph, body: RenderedBody) -> list[NumberedSourc
 def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody) -> PageJob:
     numbers = {sid: n for n, sid in enumerate(body.sources, start=1)}
     claims = [ClaimView(c, graph.entities.get(c.by.id) if c.by else None,
-                        tuple((numbers[r.id], graph.sources[r.id]) for r in c.sources if r.id in numbers))
+                        tuple(sorted((numbers[r.id], graph.sources[r.id]) for r in c.sources if r.id in numbers)))
               for c in incident.claims]
     return PageJob(path_of("incident", incident.slug), "incident.html", incident.title, {
         "incident": incident,

@@ -77,8 +77,8 @@ def placeholder_slug(raw: RawFile) -> str:
 
 def slug_for(f: Fields, raw: RawFile) -> str:
     """The explicit ``slug`` field, or one made from the file name (transliterated)."""
-    if f.has("slug"):
-        return f.identifier("slug", what="slug")
+    if "slug" in f.data:
+        return f.identifier("slug", required=True, what="slug")
     stem = PurePosixPath(raw.path).stem
     slug = slugify(stem, max_length=120, word_boundary=True)
     if not is_valid_id(slug):
@@ -99,7 +99,8 @@ def read_incident(f: Fields, raw: RawFile) -> tuple[Incident | None, list[Source
     date = f.moment("date", required=True)
     refs, inline = read_source_entries(f)
     incident = Incident(
-        slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path, line=1,
+        slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path,
+        line=f.line("slug") if "slug" in f.data else 1,
         summary=f.text("summary"),
         status=f.choice("status", INCIDENT_STATUSES, "confirmed"),
         location=read_location(f),
@@ -264,7 +265,8 @@ def read_report(f: Fields, raw: RawFile) -> Report | None:
     slug, title = slug_for(f, raw), f.text("title", required=True)
     date = f.moment("date", required=True)
     authors = f.texts("authors") + tuple(a for a in f.texts("author") if a not in f.texts("authors"))
-    report = Report(slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path, line=1, authors=authors,
+    report = Report(slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path,
+                    line=f.line("slug") if "slug" in f.data else 1, authors=authors,
                     summary=f.text("summary"), incidents=f.references("incidents"),
                     tags=read_tags(f), sources=f.references("sources"),
                     image=_image(f), image_alt=f.text("image_alt"),
@@ -290,7 +292,8 @@ def read_page(f: Fields, raw: RawFile) -> Page | None:
     slug, title = slug_for(f, raw), f.text("title", required=True)
     if not (slug and title):
         return None
-    return Page(slug=slug, title=title, path=raw.path, summary=f.text("summary"),
+    return Page(slug=slug, title=title, path=raw.path, line=f.line("slug") if "slug" in f.data else 1,
+                summary=f.text("summary"),
                 publishing=read_publishing(f), body=f.doc.body, body_line=f.doc.body_line)
 
 

@@ -340,15 +340,19 @@ def incident_front_matter(draw, broken: bool) -> tuple[dict, set[str], set[str]]
     _put(draw, fm, "status", st.sampled_from(["developing", "confirmed", "disputed", "closed"]), broken)
     location = st.fixed_dictionaries({}, optional={
         "place": term_text(), "region": free_text(long=False), "country": term_text(),
-        "lat": st.floats(-90, 90), "lon": st.floats(-180, 180)})
+        "lat": maybe_wrong(st.floats(-90, 90), broken), "lon": maybe_wrong(st.floats(-180, 180), broken)})
+    if broken:
+        location = location | st.fixed_dictionaries({"lat": st.sampled_from([91, -90.5, 10**400, float("nan")]),
+                                                     "lon": st.sampled_from([181, 10**400, -float("inf"), 0])})
     if broken:
         location = location.map(lambda d: d) | st.dictionaries(
             st.sampled_from(["place", "region", "country", "lat", "lon", "latitude", "plcae"]), wrong_value, max_size=4)
     _put(draw, fm, "location", location, broken)
     _put(draw, fm, "tags", st.lists(term_text(), max_size=4), broken)
-    figures = st.dictionaries(free_text(long=False),
-                              st.integers(0, 10**15) | st.floats(0, 1e15) | st.sampled_from([0, 0.5, 10**18]),
-                              max_size=4)
+    figure_value = st.integers(0, 10**15) | st.floats(0, 1e15) | st.sampled_from([0, 0.5, 10**18])
+    if broken:  # out of range, not finite, or too big for a float
+        figure_value = figure_value | st.sampled_from([-1, -0.5, float("nan"), float("inf"), 10**400, -(10**400)])
+    figures = st.dictionaries(free_text(long=False), maybe_wrong(figure_value, broken), max_size=4)
     _put(draw, fm, "figures", figures, broken)
     entity_ids = draw(st.lists(st.sampled_from(ENTITY_IDS + (KNOWN_ENTITY,)), max_size=3, unique=True))
     if entity_ids or broken:
@@ -690,6 +694,9 @@ class SiteCase:
     broken: bool
     allow_html: bool
     expected_pages: list[tuple[str, str]] = field(default_factory=list)  # (output file, text it must show)
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # Hypothesis prints this, not the dataclass fields
+        printer.text(repr(self))
 
     def __repr__(self) -> str:  # what Hypothesis prints for a falsifying example: the files themselves
         parts = [f"SiteCase(broken={self.broken}, allow_html={self.allow_html}, files={{"]

@@ -43,12 +43,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fuzz_strategies import (MARK_ATTR, MARK_TAG, SKELETON, SiteCase, document_text,  # noqa: E402
                              site_cases, site_yaml_text)
 
-from generator import cli  # noqa: E402
+import jinja2  # noqa: E402
+
+from generator import cli, render  # noqa: E402
 from generator.diagnostics import Diagnostics  # noqa: E402
 from generator.frontmatter import Document, parse_document  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SCALE = float(os.environ.get("DOCKET_FUZZ_SCALE", "1"))
+# Hundreds of small sites are written and deleted: use memory-backed storage where there is some.
+FAST_TMP = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
 def fuzz_settings(examples: int) -> settings:
@@ -61,11 +65,48 @@ def fuzz_settings(examples: int) -> settings:
 # --------------------------------------------------------------------------
 # Running a build in-process.
 
-DIAGNOSTIC = re.compile(r"^(?P<path>[^:\n]+)(?::(?P<line>\d+))?: (?P<severity>error|warning): \S")
+DIAGNOSTIC = re.compile(r"^(?P<path>[^:\n]+)(?::(?P<line>\d+))?: (?P<severity>error|warning): ")
 SUMMARY = re.compile(r"^\d+ errors?, \d+ warnings?$")
 FAILED = "docket: build failed; the previous output was left as it was"
 # C0 and C1 controls other than tab: in a terminal they move the cursor, recolour or rewrite lines.
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates shared between builds, keyed by template name and source checksum.
+
+    Every build makes a fresh Jinja environment and would otherwise parse and compile
+    the whole theme again: most of a small build's time. The cache changes nothing
+    else (a template whose source changes gets a new checksum), so hundreds of
+    fuzzed builds fit in a CI minute.
+    """
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+_make_environment = render.make_environment
+
+
+def _cached_environment(*args, **kwargs):
+    env = _make_environment(*args, **kwargs)
+    env.bytecode_cache = _BYTECODE
+    return env
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_template_bytecode():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(render, "make_environment", _cached_environment)
+        yield
 
 
 def run_build(site: Path, out: Path) -> tuple[int, str, str]:
@@ -86,10 +127,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def baseline():
+@contextlib.contextmanager
+def built_baseline():
     """A known-good build of the skeleton site: the "previous output" every fuzzed build starts from."""
-    with tempfile.TemporaryDirectory(prefix="docket-fuzz-baseline-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="docket-fuzz-baseline-", dir=FAST_TMP) as tmp:
         site, out = Path(tmp) / "site", Path(tmp) / "output"
         files = {rel: text.encode() for rel, text in SKELETON.items()}
         files["site.yaml"] = site_yaml_text(False).encode()
@@ -106,6 +147,12 @@ def baseline():
             if name.endswith(".html"):
                 assert_inert(data.decode("utf-8"), name)
         yield Baseline(out, pages)
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    with built_baseline() as built:
+        yield built
 
 
 class Baseline(tuple):
@@ -171,7 +218,7 @@ def visible(text: str) -> str:
 
 def check_build(case: SiteCase, baseline) -> None:
     baseline_dir, baseline_pages = baseline
-    with tempfile.TemporaryDirectory(prefix="docket-fuzz-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="docket-fuzz-", dir=FAST_TMP) as tmp:
         tmp = Path(tmp)
         site, out = tmp / "site", tmp / "output"
         write_site(site, case.files)
