@@ -74,13 +74,7 @@ def _positive(f: Fields, key: str, default: int) -> int:
 
 def _nav(f: Fields) -> tuple[NavItem, ...]:
     items = []
-    for entry in f.entries("nav"):
-        if not isinstance(entry, Fields):
-            where, _ = entry
-            diags_field = Fields(f.doc, f.diags, f.tz, {}, where)
-            diags_field.error(None, "expected a mapping with 'title' and 'url'")
-            continue
-        entry.warn_unknown(("title", "url"))
+    for entry in f.records("nav", ("title", "url"), ("title", "url")):
         title = entry.text("title", required=True)
         url = entry.text("url", required=True)
         if url and not (url.startswith("/") or urlsplit(url).scheme in ("http", "https")):

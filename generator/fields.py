@@ -242,6 +242,20 @@ class Fields:
         return out
 
 
+    def records(self, key: str, known: tuple[str, ...], required: tuple[str, ...]) -> list["Fields"]:
+        """The entries of a list of mappings (coverage, claims, updates, nav), checked for unknown keys."""
+        out = []
+        for entry in self.entries(key):
+            if isinstance(entry, Fields):
+                entry.warn_unknown(known)
+                out.append(entry)
+                continue
+            where, _ = entry
+            wanted = " and ".join(f"'{k}'" for k in required)
+            self.diags.error(self.doc.path, self.doc.line_of(where), dotted(where), f"expected a mapping with {wanted}")
+        return out
+
+
 def url_problem(value: str) -> str:
     """Why a URL is not an absolute http(s) URL with a host, or ''."""
     if any(ch in value for ch in "\x00\r\n\t ") or value != value.strip():

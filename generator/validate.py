@@ -208,11 +208,7 @@ def read_source_file(f: Fields, raw: RawFile) -> Source | None:
 
 def read_coverage(f: Fields) -> tuple[Coverage, ...]:
     out = []
-    for entry in f.entries("coverage"):
-        if not isinstance(entry, Fields):
-            Fields(f.doc, f.diags, f.tz, {}, entry[0]).error(None, "expected a mapping with 'title' and 'url'")
-            continue
-        entry.warn_unknown(("title", "outlet", "url", "date"))
+    for entry in f.records("coverage", ("title", "outlet", "url", "date"), ("title", "url")):
         title, url = entry.text("title", required=True), entry.url("url", required=True)
         if title and url:
             out.append(Coverage(title, url, entry.text("outlet"), entry.moment("date")))
@@ -221,11 +217,7 @@ def read_coverage(f: Fields) -> tuple[Coverage, ...]:
 
 def read_claims(f: Fields) -> tuple[Claim, ...]:
     out = []
-    for entry in f.entries("claims"):
-        if not isinstance(entry, Fields):
-            Fields(f.doc, f.diags, f.tz, {}, entry[0]).error(None, "expected a mapping with 'text', 'by' and 'status'")
-            continue
-        entry.warn_unknown(("text", "by", "date", "status", "sources"))
+    for entry in f.records("claims", ("text", "by", "date", "status", "sources"), ("text", "by", "status")):
         text = entry.text("text", required=True)
         by = entry.reference_at(entry.at + ("by",), entry.data["by"]) if entry.has("by") else None
         claim = Claim(text=text, by=by, date=entry.moment("date"),
@@ -238,11 +230,7 @@ def read_claims(f: Fields) -> tuple[Claim, ...]:
 
 def read_updates(f: Fields) -> tuple[Update, ...]:
     out = []
-    for entry in f.entries("updates"):
-        if not isinstance(entry, Fields):
-            Fields(f.doc, f.diags, f.tz, {}, entry[0]).error(None, "expected a mapping with 'date' and 'note'")
-            continue
-        entry.warn_unknown(("date", "note", "type"))
+    for entry in f.records("updates", ("date", "note", "type"), ("date", "note")):
         date = entry.moment("date", required=True)
         if date:
             out.append(Update(date, entry.text("note"), entry.choice("type", UPDATE_KINDS, "update")))
