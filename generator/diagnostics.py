@@ -43,10 +43,10 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(self, path: str, line: int, field_name: str, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(path, line or 0, ERROR, field_name, _one_line(message), _one_line(hint)))
+        self.items.append(Diagnostic(path, line or 0, ERROR, _one_line(field_name), _one_line(message), _one_line(hint)))
 
     def warning(self, path: str, line: int, field_name: str, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(path, line or 0, WARNING, field_name, _one_line(message), _one_line(hint)))
+        self.items.append(Diagnostic(path, line or 0, WARNING, _one_line(field_name), _one_line(message), _one_line(hint)))
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
@@ -77,8 +77,8 @@ class Diagnostics:
 
 
 def _one_line(text: str) -> str:
-    """Editors and terminals read one diagnostic per line: fold any newlines away."""
-    return " ".join(text.split())
+    """Editors and terminals read one diagnostic per line: fold newlines, escape control characters."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in " ".join(text.split()))
 
 
 def _plural(n: int, word: str) -> str:

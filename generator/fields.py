@@ -24,6 +24,7 @@ from .model import Moment, Reference
 # from another only by case on a case-insensitive disk.
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,118}[a-z0-9])?$")
 MAX_TEXT = 100_000
+MAX_NUMBER = 10**15
 
 
 def slug_hint(value: str) -> str:
@@ -134,7 +135,7 @@ class Fields:
         return value
 
     def number(self, key: str | int, value: Any, minimum: float = 0) -> int | float | None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if not is_number(value):
             self.error(key, f"expected a number >= {minimum:g}, got {_describe(value)}")
             return None
         if value < minimum:
@@ -146,7 +147,7 @@ class Fields:
         value = self.raw(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if not is_number(value):
             self.error(key, f"expected a number between -{limit:g} and {limit:g}, got {_describe(value)}")
             return None
         if not -limit <= value <= limit:
@@ -256,6 +257,15 @@ class Fields:
         return out
 
 
+def is_number(value: Any) -> bool:
+    """A plain, finite number of a sane size (a figure above 10^15 is a typo, not a death toll)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= MAX_NUMBER
+    return math.isfinite(value) and abs(value) <= MAX_NUMBER
+
+
 def url_problem(value: str) -> str:
     """Why a URL is not an absolute http(s) URL with a host, or ''."""
     if any(ch in value for ch in "\x00\r\n\t ") or value != value.strip():
@@ -311,5 +321,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, int) and abs(value) > MAX_NUMBER:
+        return "a number too large to be real"
     text = str(value)
     return repr(text[:60] + ("…" if len(text) > 60 else ""))

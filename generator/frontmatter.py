@@ -23,8 +23,8 @@ from .diagnostics import Diagnostics
 MAX_VALUES = 20_000
 MAX_DEPTH = 40
 # libyaml's composer recurses once per nesting level and crashes the process
-# somewhere past 20,000 levels; refuse such text before it reaches libyaml.
-MAX_FLOW_DEPTH = 1_000
+# somewhere past 20,000 levels; refuse such text before it reaches the composer.
+MAX_NESTING = 5_000
 STANDARD_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                  ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
@@ -71,7 +71,11 @@ def dotted(path: FieldPath) -> str:
     """("sources", 2, "url") -> "sources[2].url", the form diagnostics print."""
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+            continue
+        name = part if part and part.isprintable() and " " not in part.strip() else repr(part)
+        out += f".{name}" if out else name
     return out
 
 
@@ -109,18 +113,20 @@ def parse_document(path: str, text: str, diags: Diagnostics) -> Document | None:
 def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset: int = 0,
                        what: str = "file") -> tuple[dict | None, dict]:
     """Parse YAML that must be a mapping; line_offset counts lines above the YAML."""
-    too_deep = _flow_depth_line(text)
+    too_deep = _too_deep_line(text)
     if too_deep:
-        diags.error(path, too_deep + line_offset, "", f"YAML is nested more than {MAX_FLOW_DEPTH} levels deep")
+        diags.error(path, too_deep + line_offset, "", f"YAML is nested more than {MAX_NESTING} levels deep")
         return None, {}
     try:
         node = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else line_offset + 1
+        last_line = line_offset + text.count("\n") + 1  # PyYAML may point just past the end
+        line = min(mark.line + 1 + line_offset, last_line) if mark else line_offset + 1
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.problem and exc.context and exc.context_mark:
-            problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1 + line_offset})"
+            context_line = min(exc.context_mark.line + 1 + line_offset, last_line)
+            problem += f" ({exc.context} that starts on line {context_line})"
         diags.error(path, line, "", f"malformed YAML: {problem}",
                     "check the indentation and quote values that contain ':' or '#'")
         return None, {}
@@ -143,21 +149,26 @@ def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset:
     return data, builder.lines
 
 
-def _flow_depth_line(text: str) -> int:
-    """The line on which bracket nesting passes MAX_FLOW_DEPTH, or 0 (a cheap over-estimate)."""
-    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+def _too_deep_line(text: str) -> int:
+    """The line where nesting passes MAX_NESTING, or 0.
+
+    Every nesting level costs at least one character, so short text needs no
+    check; long text is walked with libyaml's event parser, which keeps its own
+    stack instead of recursing.
+    """
+    if len(text) <= MAX_NESTING:
         return 0
     depth = 0
-    line = 1
-    for ch in text:
-        if ch in "[{":
-            depth += 1
-            if depth > MAX_FLOW_DEPTH:
-                return line
-        elif ch in "]}":
-            depth = max(0, depth - 1)
-        elif ch == "\n":
-            line += 1
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return 0  # malformed: compose reports it with its line
     return 0
 
 
@@ -230,7 +241,7 @@ class _ValueBuilder:
             return INVALID
         try:
             return self.constructor.construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError, yaml.YAMLError) as exc:
+        except Exception as exc:  # noqa: BLE001 - PyYAML's constructors fail in many ways on odd scalars
             if node.tag.endswith(":timestamp"):
                 self.diags.error(self.path, self.line(node), dotted(at),
                                  f"invalid date {node.value!r} ({exc})",

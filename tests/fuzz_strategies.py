@@ -200,7 +200,9 @@ RAW_YAML_SNIPPETS = (
     '"escape\\e[31mred\\e[0m": 1',
     "x: " + "[" * 45 + "]" * 45,
     "x: " + "[" * 1500 + "]" * 1500,
-    "x: " + "- " * 60 + "deep",
+    "x:\n" + "- " * 60 + "deep",
+    "? " * 60 + "deep",
+    "title: \"" + "[" * 50 + "\"",
     "\tkey: v",
     "key:\tvalue",
     "title: x # comment",
@@ -349,9 +351,10 @@ def incident_front_matter(draw, broken: bool) -> tuple[dict, set[str], set[str]]
             st.sampled_from(["place", "region", "country", "lat", "lon", "latitude", "plcae"]), wrong_value, max_size=4)
     _put(draw, fm, "location", location, broken)
     _put(draw, fm, "tags", st.lists(term_text(), max_size=4), broken)
-    figure_value = st.integers(0, 10**15) | st.floats(0, 1e15) | st.sampled_from([0, 0.5, 10**18])
-    if broken:  # out of range, not finite, or too big for a float
-        figure_value = figure_value | st.sampled_from([-1, -0.5, float("nan"), float("inf"), 10**400, -(10**400)])
+    figure_value = st.integers(0, 10**15) | st.floats(0, 1e15) | st.sampled_from([0, 0.5, 10**15])
+    if broken:  # out of range, not finite, absurdly large, or too big for a float
+        figure_value = figure_value | st.sampled_from([-1, -0.5, float("nan"), float("inf"), 10**15 + 1, 1e16,
+                                                       10**400, -(10**400)])
     figures = st.dictionaries(free_text(long=False), maybe_wrong(figure_value, broken), max_size=4)
     _put(draw, fm, "figures", figures, broken)
     entity_ids = draw(st.lists(st.sampled_from(ENTITY_IDS + (KNOWN_ENTITY,)), max_size=3, unique=True))
@@ -750,9 +753,21 @@ def site_cases(draw, allow_html: bool | None = None) -> SiteCase:
 # ---------------------------------------------------------------------------
 # Arbitrary text for parse_document.
 
+# Characters YAML or terminals treat specially: C0/C1 controls, YAML's extra line
+# breaks (NEL, LS, PS), non-characters, BOM, bidi overrides, a lone CR.
+PROBLEM_CHARS = ("\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\x9b", "\u2028", "\u2029",
+                 "\ufffe", "\uffff", "\ufeff", "\u202e", "\r", "\t")
+
+
 @st.composite
 def document_text(draw) -> str:
-    kind = draw(st.integers(0, 5))
+    kind = draw(st.integers(0, 6))
+    if kind == 6:
+        # Ordinary front matter with problem characters spliced into keys, values and line ends.
+        problem = st.tuples(st.sampled_from(PROBLEM_CHARS), st.integers(1, 5)).map(lambda t: t[0] * t[1])
+        parts = draw(st.lists(st.sampled_from(["title", ": ", "x", "\n", "'", '"', "[", "]", "- ", "  "]) | problem,
+                              min_size=1, max_size=25))
+        return "---\ntitle: t\n" + "".join(parts) + "\n---\n" + draw(st.sampled_from(["", "body\n"]))
     if kind == 0:
         return draw(st.text())
     if kind == 1:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import posixpath
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+REPO = Path(__file__).resolve().parents[1]
 MINIMAL_SITE_YAML = "title: Test Site\nbase_url: https://example.org/\n"
+
+
+def run_docket(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the real command line, as a writer would."""
+    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd or REPO,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def write_site(root: Path, files: dict[str, str]) -> Path:

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_docket
-from sitekit import page, snapshot, write_site
+from sitekit import REPO, page, run_docket, snapshot, write_site
 
 INCIDENT = """---
 title: Fire at the depot
