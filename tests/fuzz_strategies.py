@@ -347,7 +347,7 @@ def incident_front_matter(draw, broken: bool) -> tuple[dict, set[str], set[str]]
         location = location | st.fixed_dictionaries({"lat": st.sampled_from([91, -90.5, 10**400, float("nan")]),
                                                      "lon": st.sampled_from([181, 10**400, -float("inf"), 0])})
     if broken:
-        location = location.map(lambda d: d) | st.dictionaries(
+        location = location | st.dictionaries(
             st.sampled_from(["place", "region", "country", "lat", "lon", "latitude", "plcae"]), wrong_value, max_size=4)
     _put(draw, fm, "location", location, broken)
     _put(draw, fm, "tags", st.lists(term_text(), max_size=4), broken)
@@ -667,12 +667,14 @@ def site_yaml(draw, allow_html: bool, broken: bool) -> str:
     for key in ("title", "description", "author", "org"):
         if draw(st.integers(0, 3)) == 0:
             extra[key] = draw(maybe_wrong(free_text(), broken, 2))
-    if draw(st.integers(0, 3)) == 0:
+    if draw(st.integers(0, 3)) == 0 or (broken and draw(st.booleans())):
         extra["nav"] = [{"title": draw(free_text(long=False)),
                          "url": draw(st.sampled_from(["/incidents/", "/about/", "//evil.example/", "/\"><script>",
                                                       "https://example.org/x", "/" + "%2e%2e/" * 3]))}]
         if broken and draw(st.booleans()):
-            extra["nav"].append({"title": "x", "url": draw(st.sampled_from(HOSTILE_URLS))})
+            bad_url = st.sampled_from(["http://[::1", "https://[", "https://example.org:99999/", "http://",
+                                       "javascript:alert(1)", "relative", ""]) | st.sampled_from(HOSTILE_URLS)
+            extra["nav"].append({"title": "x", "url": draw(bad_url)})
     if draw(st.integers(0, 5)) == 0:
         extra["timezone"] = draw(st.sampled_from(["America/Mexico_City", "Pacific/Kiritimati", "Etc/GMT+12", "UTC"]
                                                  + (["Mars/Olympus", "../../etc/passwd", "/etc/localtime", ""]
