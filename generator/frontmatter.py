@@ -130,6 +130,12 @@ def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset:
         diags.error(path, line, "", f"malformed YAML: {problem}",
                     "check the indentation and quote values that contain ':' or '#'")
         return None, {}
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
+        diags.error(path, line, "", f"malformed YAML: {exc.reason} (character {chr(exc.character)!r})"
+                    if isinstance(exc.character, int) else f"malformed YAML: {exc.reason}",
+                    "remove the control character or quote the text")
+        return None, {}
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         diags.error(path, line_offset + 1, "", f"malformed YAML: {exc}")
         return None, {}
@@ -242,12 +248,14 @@ class _ValueBuilder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except Exception as exc:  # noqa: BLE001 - PyYAML's constructors fail in many ways on odd scalars
+            reason = f" ({exc})" if isinstance(exc, ValueError) else ""
             if node.tag.endswith(":timestamp"):
                 self.diags.error(self.path, self.line(node), dotted(at),
-                                 f"invalid date {node.value!r} ({exc})",
+                                 f"invalid date {node.value!r}{reason}",
                                  "expected YYYY-MM-DD, optionally with a time like 2023-03-27T21:30:00Z")
             else:
+                kind = node.tag.rsplit(":", 1)[-1]
                 self.diags.error(self.path, self.line(node), dotted(at),
-                                 f"invalid value {node.value!r} ({exc})")
+                                 f"invalid value {node.value!r} for the YAML type {kind}{reason}")
             return INVALID
 
