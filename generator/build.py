@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
 from .graph import add_citations, resolve
+from .links import check_local_links, tracked
 from .loader import UsageError, load_site
 from .markdown import render_all
 from .pages import plan_pages
@@ -55,15 +56,19 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     if diags.has_errors:
         return BuildResult(diags, None, 0)
     base = base_path if base_path is not None else urlsplit(graph.config.base_url).path
-    pages = render_pages(graph, plan_pages(graph, bodies), loaded.templates_dir, diags, base, site_dir)
+    built: set[str] = {f.target for f in (*loaded.theme_assets, *loaded.static)}
+    pages = tracked(render_pages(graph, plan_pages(graph, bodies), loaded.templates_dir, diags, base, site_dir),
+                    built)
     if not write:
         count = sum(1 for _ in pages)
+        check_local_links(bodies.values(), built, diags)
         return BuildResult(diags, None, count)
     with StagedOutput(output) as staged:
         staged.write_all(pages)
-        staged.copy_static([*loaded.theme_assets, *loaded.static])
+        check_local_links(bodies.values(), built, diags)
         if diags.has_errors:
             return BuildResult(diags, None, 0)
+        staged.copy_static([*loaded.theme_assets, *loaded.static])
         staged.commit()
         return BuildResult(diags, output, staged.count)
 

@@ -8,6 +8,7 @@ those only claims cite. A source cited twice keeps its number.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import nh3
 from markdown_it import MarkdownIt
@@ -38,12 +39,23 @@ class TocEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class LocalLink:
+    """A link written as "/about/" in a body: checked against the built site."""
+
+    target: str  # site path, without the leading slash
+    href: str  # as written
+    path: str  # the content file
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedBody:
     html: Markup
     toc: tuple[TocEntry, ...]
     sources: tuple[str, ...]  # source ids, numbered 1.. in this order
     cited: frozenset[str]  # ids the body itself cites (the rest are only listed)
     uses: dict[str, int]  # source id -> how many times the body cites it
+    local_links: tuple[LocalLink, ...] = ()
 
 
 def heading_slug(title: str) -> str:
@@ -69,6 +81,7 @@ class PageContext:
         self.graph, self.diags = graph, diags
         self.path, self.body_line, self.page_path = path, body_line, page_path
         self.order: dict[str, int] = {}
+        self.local_links: list[LocalLink] = []
         self.uses: dict[str, int] = {}
         self.listed = listed
 
@@ -103,8 +116,10 @@ class PageContext:
             return None
         return relative(self.page_path, target.path), target.title
 
-    def local(self, href: str) -> str:
+    def local(self, href: str, line: int) -> str:
+        """Make a root-relative link relative, and note it so the build can check it leads somewhere."""
         path, sep, rest = href.partition("?") if "?" in href else href.partition("#")
+        self.local_links.append(LocalLink(unquote(path.lstrip("/")), href, self.path, self._line(line)))
         return relative(self.page_path, path.lstrip("/")) + sep + rest
 
     def numbered_sources(self) -> tuple[str, ...]:
@@ -130,7 +145,8 @@ def render_body(md: MarkdownIt, graph: SiteGraph, diags: Diagnostics, item, page
     if graph.config.allow_html:
         html = sanitise(html)
     cited = frozenset(context.order)
-    return RenderedBody(Markup(html), _toc(tokens), context.numbered_sources(), cited, dict(context.uses))
+    return RenderedBody(Markup(html), _toc(tokens), context.numbered_sources(), cited, dict(context.uses),
+                        tuple(context.local_links))
 
 
 def _toc(tokens) -> tuple[TocEntry, ...]:

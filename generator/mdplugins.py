@@ -29,7 +29,7 @@ class Resolver(Protocol):
 
     def link(self, spec: str, line: int) -> tuple[str, str] | None: ...
 
-    def local(self, href: str) -> str: ...
+    def local(self, href: str, line: int) -> str: ...
 
 
 def citation_rule(state: StateInline, silent: bool) -> bool:
@@ -73,18 +73,18 @@ def resolve_references(state: StateCore) -> None:
             if token.type in ("softbreak", "hardbreak"):  # the inline text moved to the next line
                 line += 1
             elif token.type in ("link_open", "image"):
-                _localise(token, "href" if token.type == "link_open" else "src", resolver)
+                _localise(token, "href" if token.type == "link_open" else "src", resolver, line)
             elif token.type == "citation":
                 token.meta["resolved"] = [resolver.cite(i, line) for i in token.meta["ids"]]
             elif token.type == "wikilink":
                 token.meta["resolved"] = resolver.link(token.meta["spec"], line)
 
 
-def _localise(token: Token, attr: str, resolver: Resolver) -> None:
+def _localise(token: Token, attr: str, resolver: Resolver, line: int) -> None:
     """Root-relative links ("/about/") become relative, so they work under any base path."""
     value = token.attrGet(attr)
     if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
-        token.attrSet(attr, resolver.local(value))
+        token.attrSet(attr, resolver.local(value, line))
 
 
 def render_citation(self, tokens: list[Token], idx: int, options, env) -> str:

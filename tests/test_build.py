@@ -300,3 +300,40 @@ def test_source_defined_inside_a_draft_stays_hidden(tmp_path: Path) -> None:
     assert run_docket("build", site, "--drafts").returncode == 0
     for shown in ("sources/tip", "entities/informant", "publishers/tipster-weekly", "incidents/secret"):
         assert (out / shown / "index.html").is_file(), shown
+
+
+# -- links typed as site paths --------------------------------------------------------
+
+def test_root_relative_links_are_made_relative_and_checked(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{
+        "content/pages/methodology.md": "---\ntitle: Methodology\n---\nHow we work.\n",
+        "static/img/map.png": "png",
+        "content/incidents/raid.md": """
+            ---
+            title: Raid
+            date: 2023-01-02
+            ---
+            See [how we work](/methodology/#top) and [the fire](/incidents/fire/?from=raid).
+
+            ![Map of the area](/img/map.png)
+            """,
+    })
+    result = run_docket("build", site)
+    assert result.returncode == 0, result.stderr
+    soup = page(site / "output", "incidents/raid/")
+    hrefs = [a["href"] for a in soup.find("main").select(".prose a")]
+    assert "../../methodology/#top" in hrefs and "../fire/?from=raid" in hrefs
+    assert soup.find("img", alt="Map of the area")["src"] == "../../img/map.png"
+
+
+def test_root_relative_link_to_nowhere_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{
+        "content/pages/methodology.md": "---\ntitle: Methodology\n---\nHow we work.\n",
+        "content/incidents/raid.md": "---\ntitle: Raid\ndate: 2023-01-02\n---\nIntro.\n\nSee [how](/methodolgy/).\n",
+    })
+    result = run_docket("check", site)
+    assert result.returncode == 1
+    assert ("content/incidents/raid.md:7: error: body: link /methodolgy/ leads to no page of this site; "
+            "did you mean '/methodology/'?") in result.stderr
+    build = run_docket("build", site)
+    assert build.returncode == 1 and not (site / "output").exists()
