@@ -1,0 +1,47 @@
+"""A whole golden site, built and compared with its expected output file by file.
+
+The site in tests/golden/site exercises every page kind and most features on a
+few files. When a change to the generator or the theme is meant to change the
+output, regenerate the expected files and review the diff like any other code:
+
+    DOCKET_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+
+The theme's own assets (assets/) are left out: they are copied byte for byte
+and checked by the example-site tests.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+from sitekit import REPO, run_docket, snapshot
+
+GOLDEN = REPO / "tests" / "golden"
+
+
+def built_files(out: Path) -> dict[str, bytes]:
+    return {path: data for path, data in snapshot(out).items() if not path.startswith("assets/")}
+
+
+def test_golden_site_matches_expected_output_file_by_file(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_docket("build", GOLDEN / "site", "--output", out)
+    assert result.returncode == 0, result.stderr
+    actual = built_files(out)
+    expected_dir = GOLDEN / "expected"
+    if os.environ.get("DOCKET_UPDATE_GOLDEN"):
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        for path, data in actual.items():
+            (expected_dir / path).parent.mkdir(parents=True, exist_ok=True)
+            (expected_dir / path).write_bytes(data)
+    expected = snapshot(expected_dir)
+    assert sorted(actual) == sorted(expected), "the set of built files changed"
+    changed = [path for path in sorted(expected) if actual[path] != expected[path]]
+    diffs = []
+    for path in changed[:3]:
+        diffs.extend(difflib.unified_diff(expected[path].decode().splitlines(), actual[path].decode().splitlines(),
+                                          f"expected/{path}", f"built/{path}", lineterm="", n=2))
+    assert not changed, f"{len(changed)} files differ: {changed[:10]}\n" + "\n".join(diffs[:200])
