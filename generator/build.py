@@ -9,11 +9,13 @@ all call this same function.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
+from .exports import render_exports
 from .graph import add_citations, resolve
 from .links import check_local_links, tracked
 from .loader import UsageError, load_site
@@ -57,8 +59,8 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
         return BuildResult(diags, None, 0)
     base = base_path if base_path is not None else urlsplit(graph.config.base_url).path
     built: set[str] = {f.target for f in (*loaded.theme_assets, *loaded.static)}
-    pages = tracked(render_pages(graph, plan_pages(graph, bodies), loaded.templates_dir, diags, base, site_dir),
-                    built)
+    pages = tracked(chain(render_pages(graph, plan_pages(graph, bodies), loaded.templates_dir, diags, base, site_dir),
+                          render_exports(graph, bodies)), built)
     if not write:
         count = sum(1 for _ in pages)
         check_local_links(bodies.values(), built, diags)

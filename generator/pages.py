@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from .graph import SiteGraph
 from .markdown import RenderedBody
-from .model import Claim, Incident, Report, Source, Update
+from .model import Claim, Incident, Moment, Report, Source, Update
 from .terms import TERM_KINDS, Term
 from .urls import list_path, path_of, term_slug
 
@@ -87,6 +87,10 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody]) ->
     for kind in TERM_KINDS:
         yield from term_pages(graph, kind)
     yield PageJob("corrections/", "corrections.html", "Corrections and updates", {"entries": corrections(graph)})
+    yield PageJob("data/", "data.html", "Download the data", {"counts": {
+        "incidents": len(graph.incidents), "sources": len(graph.sources), "entities": len(graph.entities),
+        "claims": sum(len(i.claims) for i in graph.incidents)}})
+    yield PageJob("feed.xml", "feed.xml", graph.config.title, {"entries": feed_entries(graph)})
     for page in graph.pages:
         body = bodies[("page", page.slug)]
         yield PageJob(path_of("page", page.slug), "page.html", page.title, {"page": page, "body": body})
@@ -193,6 +197,21 @@ def term_pages(graph: SiteGraph, kind: str) -> Iterator[PageJob]:
     for term in terms:
         yield PageJob(path_of(kind, term.slug), "term.html", f"{singular}: {term.name}",
                       {"kind": kind, "label": singular, "term": term})
+
+
+FEED_SIZE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    item: Incident | Report
+    updated: Moment  # its date, or its latest update: feed readers show updated entries again
+
+
+def feed_entries(graph: SiteGraph) -> list[FeedEntry]:
+    """The newest incidents and reports, newest first, for the Atom feed."""
+    items = sorted((*graph.incidents, *graph.reports), key=lambda i: (i.date, i.slug), reverse=True)
+    return [FeedEntry(item, max([item.date, *(u.date for u in item.updates)])) for item in items[:FEED_SIZE]]
 
 
 def corrections(graph: SiteGraph) -> list[CorrectionEntry]:
