@@ -30,7 +30,7 @@ from .writer import StagedOutput
 class BuildResult:
     diagnostics: Diagnostics
     output: Path | None  # None when nothing was written (errors, or check only)
-    pages: int
+    pages: int  # files rendered: pages, data exports and the feed (static files not counted)
 
     @property
     def ok(self) -> bool:

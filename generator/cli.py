@@ -77,7 +77,7 @@ def run_build(args) -> int:
     if not result.ok:
         print("docket: build failed; the previous output was left as it was", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"docket: built {result.pages} pages into {result.output} in {time.perf_counter() - started:.2f} s")
+    print(f"docket: built {result.pages} files into {result.output} in {time.perf_counter() - started:.2f} s")
     return EXIT_OK
 
 
@@ -86,7 +86,7 @@ def run_check(args) -> int:
     print_diagnostics(result)
     if not result.ok:
         return EXIT_CONTENT
-    print(f"docket: content is valid ({result.pages} pages)")
+    print(f"docket: content is valid ({result.pages} files would be written)")
     return EXIT_OK
 
 

@@ -46,7 +46,7 @@ class Rebuilder:
                 print(result.diagnostics.report(), file=sys.stderr, flush=True)
             took = time.perf_counter() - started
             if result.ok:
-                print(f"docket: rebuilt {result.pages} pages in {took:.2f} s{reason}", flush=True)
+                print(f"docket: rebuilt {result.pages} files in {took:.2f} s{reason}", flush=True)
             else:
                 print("docket: content errors; still serving the last good build", file=sys.stderr, flush=True)
             return result.ok
