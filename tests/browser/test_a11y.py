@@ -20,6 +20,10 @@ PAGES = {
     "source": ("sources/ap-open-letter/", 200),
     "entity": ("entities/instituto-nacional-de-migracion/", 200),
     "report": ("reports/deaths-in-migrant-detention/", 200),
+    "tag": ("tags/migration/", 200),
+    "places": ("places/", 200),
+    "corrections": ("corrections/", 200),
+    "data": ("data/", 200),
     "404": ("this-page-does-not-exist/", 404),
 }
 
