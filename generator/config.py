@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .diagnostics import Diagnostics
-from .fields import Fields, url_problem
+from .fields import Fields, iri_to_uri, url_problem
 from .frontmatter import Document, parse_yaml_mapping
 from .loader import CONFIG_NAME
 from .model import NavItem, SiteConfig
@@ -77,9 +77,9 @@ def _nav(f: Fields) -> tuple[NavItem, ...]:
     for entry in f.records("nav", ("title", "url"), ("title", "url")):
         title = entry.text("title", required=True)
         url = entry.text("url", required=True)
-        if url and not url.startswith("/") and url_problem(url):
+        if url.startswith("//") or (url and not url.startswith("/") and url_problem(url)):
             entry.error("url", f"expected a site path like '/about/' or an http(s) URL, got {url!r}")
             continue
         if title and url:
-            items.append(NavItem(title, url))
+            items.append(NavItem(title, url if url.startswith("/") else iri_to_uri(url)))
     return tuple(items)

@@ -302,8 +302,14 @@ def iri_to_uri(value: str) -> str:
 _URL_SAFE = "/%:@!$&'()*+,;=-._~"
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+
+
 def _parse_iso(value: str) -> Any:
+    """A quoted date in the forms the contract allows (not Python's other ISO forms like 20230327)."""
     text = value.strip()
+    if not ISO_DATE.match(text):
+        return value
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)

@@ -134,7 +134,7 @@ def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset:
         line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
         diags.error(path, line, "", f"malformed YAML: {exc.reason} (character {chr(exc.character)!r})"
                     if isinstance(exc.character, int) else f"malformed YAML: {exc.reason}",
-                    "remove the control character or quote the text")
+                    "remove the control character (often pasted in with the text)")
         return None, {}
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         diags.error(path, line_offset + 1, "", f"malformed YAML: {exc}")
@@ -149,7 +149,7 @@ def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset:
     try:
         data = builder.build(node, ())
     except _TooBig as exc:
-        diags.error(path, exc.line, "", str(exc), "YAML anchors and aliases may not expand this far")
+        diags.error(path, exc.line, "", str(exc), exc.hint)
         return None, {}
     builder.lines[()] = line_offset + 1
     return data, builder.lines
@@ -178,6 +178,11 @@ def _too_deep_line(text: str) -> int:
     return 0
 
 
+def _tag_name(tag: str) -> str:
+    """'tag:yaml.org,2002:set' -> '!!set', the form the writer typed."""
+    return "!!" + tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def _node_kind(node: yaml.Node) -> str:
     if isinstance(node, yaml.SequenceNode):
         return "a list"
@@ -187,9 +192,10 @@ def _node_kind(node: yaml.Node) -> str:
 
 
 class _TooBig(Exception):
-    def __init__(self, message: str, line: int):
+    def __init__(self, message: str, line: int, hint: str = ""):
         super().__init__(message)
         self.line = line
+        self.hint = hint
 
 
 class _ValueBuilder:
@@ -209,9 +215,14 @@ class _ValueBuilder:
     def build(self, node: yaml.Node, at: FieldPath) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise _TooBig(f"YAML expands to more than {MAX_VALUES} values", self.line(node))
+            raise _TooBig(f"YAML expands to more than {MAX_VALUES} values", self.line(node),
+                          "YAML anchors and aliases may not expand this far")
         if len(at) > MAX_DEPTH:
             raise _TooBig(f"YAML is nested more than {MAX_DEPTH} levels deep", self.line(node))
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in STANDARD_TAGS:
+            self.diags.error(self.path, self.line(node), dotted(at), f"unsupported YAML tag {_tag_name(node.tag)!r}",
+                             "remove the '!' tag")
+            return INVALID
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, at)
         if isinstance(node, yaml.SequenceNode):
@@ -243,7 +254,7 @@ class _ValueBuilder:
     def scalar(self, node: yaml.ScalarNode, at: FieldPath) -> Any:
         if node.tag not in STANDARD_TAGS:
             self.diags.error(self.path, self.line(node), dotted(at),
-                             f"unsupported YAML tag {node.tag!r}", "remove the '!' tag")
+                             f"unsupported YAML tag {_tag_name(node.tag)!r}", "remove the '!' tag")
             return INVALID
         try:
             return self.constructor.construct_object(node, deep=True)

@@ -199,7 +199,7 @@ def read_source_fields(f: Fields, ident: str, path: str, line: int, from_file: b
 
 
 def read_source_file(f: Fields, raw: RawFile) -> Source | None:
-    ident = slug_for(f, raw) if not f.has("id") else f.identifier("id", what="source id")
+    ident = f.identifier("id", required=True, what="source id") if "id" in f.data else slug_for(f, raw)
     source = read_source_fields(f, ident, raw.path, 1, from_file=True)
     if not (source and ident):
         return None
@@ -217,7 +217,7 @@ def read_coverage(f: Fields) -> tuple[Coverage, ...]:
 
 def read_claims(f: Fields) -> tuple[Claim, ...]:
     out = []
-    for entry in f.records("claims", ("text", "by", "date", "status", "sources"), ("text", "by", "status")):
+    for entry in f.records("claims", ("text", "by", "date", "status", "sources"), ("text",)):
         text = entry.text("text", required=True)
         by = entry.reference_at(entry.at + ("by",), entry.data["by"]) if entry.has("by") else None
         claim = Claim(text=text, by=by, date=entry.moment("date"),
@@ -239,7 +239,7 @@ def read_updates(f: Fields) -> tuple[Update, ...]:
 
 def read_entity(f: Fields, raw: RawFile) -> Entity | None:
     f.warn_unknown(ENTITY_KEYS + ("id",))
-    ident = f.identifier("id", what="entity id") if f.has("id") else slug_for(f, raw)
+    ident = f.identifier("id", required=True, what="entity id") if "id" in f.data else slug_for(f, raw)
     if not ident:
         return None
     return Entity(id=ident, name=f.text("name", default=title_from_id(ident)),

@@ -1180,3 +1180,39 @@ def test_error_lines_have_the_documented_format(tmp_path):
     run = build_fails(write_site(tmp_path, {FIRE: incident_with("figures:", "  killed: many")}))
     assert run.errors[0].text == "content/incidents/fire.md:5: error: figures.killed: expected a number >= 0, got 'many'"
     assert re.fullmatch(r"1 error, 0 warnings", run.stderr.splitlines()[1]), run.describe()
+
+
+# ---------------------------------------------------------------------------
+# Found while documenting the format
+
+
+def test_empty_id_in_entity_and_source_files_is_an_error(tmp_path):
+    run = build_fails(write_site(tmp_path, {
+        FIRE: incident_with(),
+        "content/entities/inm.md": "---\nid: \"\"\nname: INM\n---\n",
+        "content/sources/letter.md": "---\nid:\ntitle: Letter\n---\n",
+    }))
+    expect_each(run, [("content/entities/inm.md", 2, "id", "is empty"),
+                      ("content/sources/letter.md", 2, "id", "is empty")])
+
+
+@pytest.mark.parametrize("value", ["!!set {a, b}", "!!omap [{a: 1}]", "!place {place: X}"])
+def test_tags_on_collections_are_rejected(tmp_path, value):
+    run = build_fails(write_site(tmp_path, {FIRE: incident_with(f"location: {value}")}))
+    expect_only(run, FIRE, 4, "location", "unsupported YAML tag")
+
+
+def test_compact_iso_dates_are_not_taken_for_dates(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: "---\ntitle: Fire\ndate: \"20230327\"\n---\n"}))
+    expect_only(run, FIRE, 3, "date", "expected a date")
+
+
+def test_nav_url_starting_with_two_slashes_is_not_a_site_path(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: incident_with()},
+                                 site_yaml="title: T\nbase_url: https://example.org/\nnav:\n  - title: Evil\n    url: //evil.example/\n"))
+    expect_only(run, "site.yaml", 5, "nav[0].url", "expected a site path")
+
+
+def test_a_bare_claim_asks_for_a_mapping_with_text(tmp_path):
+    run = build_fails(write_site(tmp_path, {FIRE: incident_with("claims:", "  - The guards fled.")}))
+    expect_only(run, FIRE, 5, "claims[0]", "expected a mapping with 'text'")
