@@ -180,7 +180,8 @@ def _too_deep_line(text: str) -> int:
 
 def _tag_name(tag: str) -> str:
     """'tag:yaml.org,2002:set' -> '!!set', the form the writer typed."""
-    return "!!" + tag.rsplit(":", 1)[-1] if tag.startswith("tag:yaml.org,2002:") else tag
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
 def _node_kind(node: yaml.Node) -> str:

@@ -669,10 +669,10 @@ def site_yaml(draw, allow_html: bool, broken: bool) -> str:
             extra[key] = draw(maybe_wrong(free_text(), broken, 2))
     if draw(st.integers(0, 3)) == 0 or (broken and draw(st.booleans())):
         extra["nav"] = [{"title": draw(free_text(long=False)),
-                         "url": draw(st.sampled_from(["/incidents/", "/about/", "//evil.example/", "/\"><script>",
+                         "url": draw(st.sampled_from(["/incidents/", "/about/", "/\"><script>",
                                                       "https://example.org/x", "/" + "%2e%2e/" * 3]))}]
         if broken and draw(st.booleans()):
-            bad_url = st.sampled_from(["http://[::1", "https://[", "https://example.org:99999/", "http://",
+            bad_url = st.sampled_from(["http://[::1", "https://[", "https://example.org:99999/", "http://", "//evil.example/",
                                        "javascript:alert(1)", "relative", ""]) | st.sampled_from(HOSTILE_URLS)
             extra["nav"].append({"title": "x", "url": draw(bad_url)})
     if draw(st.integers(0, 5)) == 0:

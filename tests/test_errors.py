@@ -424,7 +424,7 @@ def test_python_tags_are_not_executed(tmp_path):
     site = write_site(tmp_path / "site", {FIRE: text})
     run = build_fails(site)
     assert not marker.exists()
-    expect_only(run, FIRE, 4, "figures", "expected a mapping")
+    expect_only(run, FIRE, 4, "figures", "unsupported YAML tag", "python/object/apply")
 
 
 def test_custom_yaml_tag(tmp_path):
