@@ -11,6 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from helpers import snapshot  # noqa: F401 - one definition, shared by both helper modules
+
 REPO = Path(__file__).resolve().parents[1]
 MINIMAL_SITE_YAML = "title: Test Site\nbase_url: https://example.org/\n"
 
@@ -37,11 +39,6 @@ def page(output: Path, site_path: str) -> BeautifulSoup:
     if site_path == "" or site_path.endswith("/"):
         file = file / "index.html"
     return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below a folder and its bytes, to prove a build left it untouched."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def resolve_link(output: Path, from_file: Path, href: str) -> tuple[Path | None, str]:
