@@ -1,6 +1,8 @@
 """The ``docket`` command: build, check, serve, new.
 
-Exit status: 0 built (warnings allowed), 1 content errors, 2 usage errors.
+Exit status: 0 built (warnings allowed), 1 content errors, 2 usage errors and
+failures of the environment (a full disk, a read-only folder), reported on one
+line without a traceback.
 """
 
 from __future__ import annotations
@@ -24,12 +26,23 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.run(args)
-    except UsageError as exc:
+        code: int = args.run(args)
+        return code
+    except UsageError as exc:  # the writer's OutputError included: it names the output folder
         print(f"docket: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # anything else the machine refused (docket new, serve's port)
+        print(f"docket: error: {describe_os_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``path: reason`` on one line, like the diagnostics."""
+    reason = exc.strerror or str(exc)
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    return f"{' -> '.join(paths)}: {reason}" if paths else reason
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .diagnostics import Diagnostics
-from .fields import Fields, iri_to_uri, url_problem
+from .fields import Fields
 from .frontmatter import Document, parse_yaml_mapping
 from .loader import CONFIG_NAME
 from .model import NavItem, SiteConfig
@@ -20,7 +20,7 @@ DEFAULT_BASE_URL = "http://localhost/"
 def read_config(text: str, diags: Diagnostics) -> SiteConfig:
     data, lines = parse_yaml_mapping(CONFIG_NAME, text, diags, what=CONFIG_NAME)
     doc = Document(CONFIG_NAME, data or {}, lines, "", 0)
-    f = Fields(doc, diags, dt.timezone.utc)
+    f = Fields(doc, diags, dt.UTC)
     f.warn_unknown(CONFIG_KEYS)
     timezone = _timezone(f)
     return SiteConfig(
@@ -40,7 +40,7 @@ def read_config(text: str, diags: Diagnostics) -> SiteConfig:
 
 
 def site_timezone(config: SiteConfig) -> dt.tzinfo:
-    return dt.timezone.utc if config.timezone == "UTC" else ZoneInfo(config.timezone)
+    return dt.UTC if config.timezone == "UTC" else ZoneInfo(config.timezone)
 
 
 def _timezone(f: Fields) -> str:
@@ -56,7 +56,8 @@ def _timezone(f: Fields) -> str:
 
 
 def _base_url(f: Fields) -> str:
-    url = f.url("base_url") or DEFAULT_BASE_URL
+    """An absolute http(s) URL ending in '/' (the policy refuses a query, a fragment and '//')."""
+    url = f.url("base_url", use="base") or DEFAULT_BASE_URL
     parts = urlsplit(url)
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}"
@@ -76,10 +77,7 @@ def _nav(f: Fields) -> tuple[NavItem, ...]:
     items = []
     for entry in f.records("nav", ("title", "url"), ("title", "url")):
         title = entry.text("title", required=True)
-        url = entry.text("url", required=True)
-        if url.startswith("//") or (url and not url.startswith("/") and url_problem(url)):
-            entry.error("url", f"expected a site path like '/about/' or an http(s) URL, got {url!r}")
-            continue
+        url = entry.url("url", required=True, use="nav")
         if title and url:
-            items.append(NavItem(title, url if url.startswith("/") else iri_to_uri(url)))
+            items.append(NavItem(title, url))
     return tuple(items)

@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any, Iterable
-from urllib.parse import quote, urlsplit, urlunsplit
+from collections.abc import Iterable
+from typing import Any
 
 from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
 from .frontmatter import INVALID, Document, FieldPath, dotted
 from .model import Moment, Reference
+from .urls import EXPECTED, UrlUse, iri_to_uri, is_windows_reserved, url_problem
 
 # Ids and slugs become folder names and URLs: lowercase ASCII letters, digits,
 # '-' and '_' only, so that no id can climb out of the output folder or differ
@@ -29,22 +30,37 @@ MAX_NUMBER = 10**15
 
 def slug_hint(value: str) -> str:
     suggestion = slugify(value) if isinstance(value, str) else ""
-    if suggestion and ID_PATTERN.match(suggestion):
+    if suggestion and is_valid_id(suggestion):
         return f"use lowercase letters, digits and '-', e.g. '{suggestion}'"
+    if suggestion and ID_PATTERN.match(suggestion):
+        return reserved_hint(suggestion)
     return "use lowercase letters, digits and '-'"
 
 
 def is_valid_id(value: Any) -> bool:
-    return isinstance(value, str) and bool(ID_PATTERN.match(value))
+    """Safe as a folder name on every system: the pattern, and no Windows device name."""
+    return isinstance(value, str) and bool(ID_PATTERN.match(value)) and not is_windows_reserved(value)
+
+
+def reserved_problem(value: Any) -> str:
+    """Why an id of the right form is still unsafe (a Windows device name: 'con', 'lpt1'), or ""."""
+    if not (isinstance(value, str) and ID_PATTERN.match(value) and is_windows_reserved(value)):
+        return ""
+    return (f"{value!r} is a device name Windows reserves, "
+            "so a file or folder with this name cannot be checked out or copied on Windows")
+
+
+def reserved_hint(value: str, noun: str = "report") -> str:
+    return f"add a word: '{value}-{noun}'"
 
 
 class Fields:
     def __init__(self, doc: Document, diags: Diagnostics, tz: dt.tzinfo,
-                 data: dict | None = None, at: FieldPath = ()):
+                 data: dict[str, Any] | None = None, at: FieldPath = ()):
         self.doc = doc
         self.diags = diags
         self.tz = tz
-        self.data = doc.data if data is None else data
+        self.data: dict[str, Any] = doc.data if data is None else data
         self.at = at
 
     # -- reporting ---------------------------------------------------------
@@ -90,11 +106,11 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
             self.error(key, f"expected text, got {_describe(value)}")
             return default
-        value = str(value).strip()
-        if len(value) > MAX_TEXT:
-            self.error(key, f"text is too long ({len(value)} characters; at most {MAX_TEXT})")
+        text = str(value).strip()
+        if len(text) > MAX_TEXT:
+            self.error(key, f"text is too long ({len(text)} characters; at most {MAX_TEXT})")
             return default
-        return value
+        return text
 
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of short texts; a single text is taken as a list of one."""
@@ -104,6 +120,8 @@ class Fields:
         items = value if isinstance(value, list) else [value]
         out = []
         for i, item in enumerate(items):
+            if item is INVALID:  # already reported where it was parsed
+                continue
             if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
                 where = self.at + ((key, i) if isinstance(value, list) else (key,))
                 self.diags.error(self.doc.path, self.doc.line_of(where), dotted(where),
@@ -135,13 +153,16 @@ class Fields:
         return value
 
     def number(self, key: str | int, value: Any, minimum: float = 0) -> int | float | None:
+        if value is INVALID:
+            return None
         if not is_number(value):
             self.error(key, f"expected a number >= {minimum:g}, got {_describe(value)}")
             return None
         if value < minimum:
             self.error(key, f"expected a number >= {minimum:g}, got {value!r}")
             return None
-        return value
+        number: int | float = value
+        return number
 
     def coordinate(self, key: str, limit: float) -> float | None:
         value = self.raw(key)
@@ -170,26 +191,31 @@ class Fields:
                    "write it as YYYY-MM-DD, e.g. 2023-03-27")
         return None
 
-    def url(self, key: str, required: bool = False) -> str:
+    def url(self, key: str, required: bool = False, use: UrlUse = "web") -> str:
+        """A URL checked against the site's one URL policy (``urls.url_problem``), as plain ASCII."""
         value = self.text(key, required)
         if not value:
             return ""
-        problem = url_problem(value)
+        problem = url_problem(value, use)
         if problem:
-            self.error(key, f"{problem}, got {value[:80]!r}", "expected an absolute http:// or https:// URL")
+            self.error(key, f"{problem}, got {value[:80]!r}", EXPECTED[use])
             return ""
         return iri_to_uri(value)
 
-    def identifier(self, key: str, required: bool = False, what: str = "an id") -> str:
+    def identifier(self, key: str, required: bool = False, what: str = "an id", noun: str = "report") -> str:
         value = self.raw(key, required, what)
         if value is None:
             return ""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
+        if reserved_problem(value):
+            self.error(key, f"unsafe {what}: {reserved_problem(value)}", reserved_hint(value, noun))
+            return ""
         if not is_valid_id(value):
             self.error(key, f"unsafe or invalid {what} {_describe(value)}", slug_hint(str(value)))
             return ""
-        return value
+        ident: str = value
+        return ident
 
     def references(self, key: str) -> tuple[Reference, ...]:
         """A list of ids (a single id is taken as a list of one)."""
@@ -211,13 +237,17 @@ class Fields:
             return None
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             item = str(item)
+        if reserved_problem(item):
+            # An id under 'entities' makes a page of its own, so it must be a safe folder name too.
+            self.diags.error(self.doc.path, line, name, f"unsafe id: {reserved_problem(item)}", reserved_hint(item))
+            return None
         if not is_valid_id(item):
             self.diags.error(self.doc.path, line, name, f"expected an id, got {_describe(item)}",
                              slug_hint(item) if isinstance(item, str) else "")
             return None
         return Reference(item, self.doc.path, line, name)
 
-    def mapping(self, key: str) -> "Fields | None":
+    def mapping(self, key: str) -> Fields | None:
         value = self.raw(key)
         if value is None:
             return None
@@ -226,24 +256,26 @@ class Fields:
             return None
         return Fields(self.doc, self.diags, self.tz, value, self.at + (key,))
 
-    def entries(self, key: str) -> list["Fields | Any"]:
-        """The items of a list field: a Fields for each mapping, raw values otherwise."""
+    def entries(self, key: str) -> list[Fields | tuple[FieldPath, Any]]:
+        """The items of a list field: a Fields for each mapping, (path, raw value) otherwise."""
         value = self.raw(key)
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(key, f"expected a list, got {_describe(value)}", f"write each entry on a '- ' line under '{key}:'")
+            self.error(key, f"expected a list, got {_describe(value)}",
+                       f"write each entry on a '- ' line under '{key}:'")
             return []
-        out = []
+        out: list[Fields | tuple[FieldPath, Any]] = []
         for i, item in enumerate(value):
+            if item is INVALID:
+                continue
             if isinstance(item, dict):
                 out.append(Fields(self.doc, self.diags, self.tz, item, self.at + (key, i)))
             else:
                 out.append((self.at + (key, i), item))
         return out
 
-
-    def records(self, key: str, known: tuple[str, ...], required: tuple[str, ...]) -> list["Fields"]:
+    def records(self, key: str, known: tuple[str, ...], required: tuple[str, ...]) -> list[Fields]:
         """The entries of a list of mappings (coverage, claims, updates, nav), checked for unknown keys."""
         out = []
         for entry in self.entries(key):
@@ -266,42 +298,6 @@ def is_number(value: Any) -> bool:
     return math.isfinite(value) and abs(value) <= MAX_NUMBER
 
 
-def url_problem(value: str) -> str:
-    """Why a URL is not an absolute http(s) URL with a host, or ''."""
-    if any(ch in value for ch in "\x00\r\n\t ") or value != value.strip():
-        return "URL contains spaces or control characters"
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return "malformed URL"
-    if parts.scheme.lower() not in ("http", "https"):
-        return f"URL scheme {parts.scheme + ':' if parts.scheme else '(none)'} is not allowed"
-    if not parts.hostname:
-        return "URL has no host"
-    return ""
-
-
-def iri_to_uri(value: str) -> str:
-    """Percent-encode non-ASCII characters (and IDNA-encode the host) so the URL is plain ASCII."""
-    if value.isascii():
-        return value
-    parts = urlsplit(value)
-    host = parts.hostname or ""
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        host = quote(host, safe="")
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
-    if parts.username:
-        netloc = quote(parts.username, safe="%") + "@" + netloc
-    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=_URL_SAFE), quote(parts.query, safe=_URL_SAFE + "?"),
-                       quote(parts.fragment, safe=_URL_SAFE + "?")))
-
-
-_URL_SAFE = "/%:@!$&'()*+,;=-._~"
-
-
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
@@ -313,7 +309,7 @@ def _parse_iso(value: str) -> Any:
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return dt.datetime.fromisoformat(text)  # Python 3.11 reads a trailing "Z"
     except ValueError:
         return value
 

@@ -28,15 +28,40 @@ MAX_NESTING = 5_000
 STANDARD_TAGS = {f"tag:yaml.org,2002:{name}" for name in
                  ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
-FieldPath = tuple  # of str keys and int list indices
+FieldPath = tuple[str | int, ...]  # str keys and int list indices
+
+
+def _is_refused_character(ch: str) -> bool:
+    """C0 controls but tab and newline, DEL, C1 controls, and Unicode noncharacters.
+
+    PyYAML refuses these when typed raw, but the escapes of double-quoted YAML
+    (backslash-x01, -e, -N, -uFFFE) decode to them. In HTML they are parse
+    errors, and most of them make feed.xml not well-formed.
+    """
+    code = ord(ch)
+    if code < 0x20:
+        return ch not in "\t\n"
+    return 0x7F <= code <= 0x9F or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def refused_character(text: str) -> str:
+    """The first character of ``text`` that front matter may not hold, or ""."""
+    if text.isprintable():  # the common case, checked in C: no control or noncharacter at all
+        return ""
+    return next((ch for ch in text if _is_refused_character(ch)), "")
+
+
+def describe_character(ch: str) -> str:
+    kind = "noncharacter" if ord(ch) >= 0xFDD0 else "control character"
+    return f"the {kind} U+{ord(ch):04X}"
 
 
 class Invalid:
     """Stands in for a value already reported as broken, so later checks skip it."""
 
-    _instance = None
+    _instance: Invalid | None = None
 
-    def __new__(cls):
+    def __new__(cls) -> Invalid:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -111,7 +136,7 @@ def parse_document(path: str, text: str, diags: Diagnostics) -> Document | None:
 
 
 def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset: int = 0,
-                       what: str = "file") -> tuple[dict | None, dict]:
+                       what: str = "file") -> tuple[dict[str, Any] | None, dict[FieldPath, int]]:
     """Parse YAML that must be a mapping; line_offset counts lines above the YAML."""
     too_deep = _too_deep_line(text)
     if too_deep:
@@ -170,7 +195,7 @@ def _too_deep_line(text: str) -> int:
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_NESTING:
-                    return event.start_mark.line + 1
+                    return event.start_mark.line + 1 if event.start_mark else 1
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
@@ -228,13 +253,14 @@ class _ValueBuilder:
             return self.mapping(node, at)
         if isinstance(node, yaml.SequenceNode):
             return [self.item(child, at + (i,)) for i, child in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the composer makes only these three kinds
         return self.scalar(node, at)
 
     def item(self, node: yaml.Node, at: FieldPath) -> Any:
         self.lines.setdefault(at, self.line(node))
         return self.build(node, at)
 
-    def mapping(self, node: yaml.MappingNode, at: FieldPath) -> dict:
+    def mapping(self, node: yaml.MappingNode, at: FieldPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
@@ -242,6 +268,8 @@ class _ValueBuilder:
                 continue
             key = key_node.value
             here = at + (key,)
+            if not self.allowed_text(key, key_node, here):
+                continue
             if key in out:
                 first = self.lines.get(here, 0)
                 self.diags.error(self.path, self.line(key_node), dotted(here),
@@ -258,7 +286,7 @@ class _ValueBuilder:
                              f"unsupported YAML tag {_tag_name(node.tag)!r}", "remove the '!' tag")
             return INVALID
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except Exception as exc:  # noqa: BLE001 - PyYAML's constructors fail in many ways on odd scalars
             reason = f" ({exc})" if isinstance(exc, ValueError) else ""
             if node.tag.endswith(":timestamp"):
@@ -270,4 +298,16 @@ class _ValueBuilder:
                 self.diags.error(self.path, self.line(node), dotted(at),
                                  f"invalid value {node.value!r} for the YAML type {kind}{reason}")
             return INVALID
+        if isinstance(value, str) and not self.allowed_text(value, node, at):
+            return INVALID
+        return value
+
+    def allowed_text(self, text: str, node: yaml.Node, at: FieldPath) -> bool:
+        """Report a key or text value that holds a control character once YAML escapes are decoded."""
+        ch = refused_character(text)
+        if ch:
+            self.diags.error(self.path, self.line(node), dotted(at), f"contains {describe_character(ch)}",
+                             "remove it: an escape in double quotes such as '\\x01', '\\e' or '\\u0000' "
+                             "writes a character no page may hold (tab and newline are fine)")
+        return not ch
 

@@ -2,17 +2,30 @@
 
 This and the writer are the only stages that touch the disk. A file that is
 not UTF-8 is reported here (with the line of its first bad byte) and left out.
+
+Docket reads regular files, and symbolic links that resolve inside the site
+folder; everything else is refused or skipped. A link out of the site could
+publish any file on the machine (``static/passwd -> /etc/passwd``), so it is
+an error, as is a broken link. A FIFO, socket or device is skipped with a
+warning, because opening one can block the build forever. The folders are
+walked with ``os.scandir`` and ``os.lstat``, so nothing is opened before its
+type is known, and files are opened non-blocking in case one was swapped for
+a FIFO since. Every ``StaticFile`` handed to the writer names a resolved,
+regular file. The default theme's own files are trusted and may link anywhere.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .model import StaticFile
-from .theme import theme_assets_dir
+from .theme import is_theme_dir, theme_assets_dir
 
 CONTENT_KINDS = {
     "incidents": "incident",
@@ -22,6 +35,18 @@ CONTENT_KINDS = {
     "pages": "page",
 }
 CONFIG_NAME = "site.yaml"
+THEME_ASSETS_SHOWN = "(default theme) assets"  # as render.py names the theme's own files
+
+# O_NONBLOCK: a FIFO that replaced a checked file opens at once instead of waiting for a writer.
+# O_NOFOLLOW: Docket opens resolved paths, so a link appearing there since was not checked.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+_SPECIAL_KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 class UsageError(Exception):
@@ -43,35 +68,47 @@ class LoadedSite:
     static: tuple[StaticFile, ...]
     templates_dir: Path | None
     theme_assets: tuple[StaticFile, ...]  # the default theme's CSS and images, under assets/
+    # The site's checked template files, relative to templates/ (assets/ left out); a Jinja
+    # loader limited to these could never open anything the loader has not seen.
+    template_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    real: Path  # resolved: the file or folder Docket actually reads
+    is_dir: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    is_error: bool  # a refused link stops the build; a skipped special file is only a warning
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    rel: str  # below the walked folder, forward slashes; a link keeps its own name
+    real: Path  # resolved
 
 
 def load_site(root: Path, diags: Diagnostics) -> LoadedSite:
-    root = Path(root).resolve()
-    config_path = root / CONFIG_NAME
-    if not config_path.is_file():
-        raise UsageError(f"{root}: no {CONFIG_NAME} here; a Docket site is a folder with a {CONFIG_NAME}")
-    config_text = read_text(config_path, CONFIG_NAME, diags) or ""
-    files = []
-    for folder, kind in CONTENT_KINDS.items():
-        for path in _markdown_files(root / "content" / folder, root, diags):
-            text = read_text(root / path, path, diags)
-            if text is not None:
-                files.append(RawFile(path, kind, text))
-    templates = root / "templates"
+    # Resolved once, so that a site reached through a link (/tmp -> /private/tmp) compares right.
+    root = Path(os.path.realpath(root))
+    config_text = _read_config(root, diags)
+    files = _content_files(root, diags)
+    templates_dir, template_names, site_assets = _site_templates(root, diags)
     # The theme's assets, then a site's own templates/assets/ over them, file by file.
-    assets = [*_static_files(theme_assets_dir())]
-    if templates.is_dir() and templates.resolve() != theme_assets_dir().parent.resolve():
-        assets += _static_files(templates / "assets")
+    assets = [*_static_files(_theme_assets(diags)), *_static_files(site_assets)]
     theme = tuple(StaticFile(f.source, "assets/" + f.target) for f in assets)
-    return LoadedSite(root, config_text, tuple(files), _static_files(root / "static"),
-                      templates if templates.is_dir() else None, theme)
+    static = _static_files(_static(root, diags))
+    return LoadedSite(root, config_text, tuple(files), static, templates_dir, theme, template_names)
 
 
 def read_text(path: Path, shown: str, diags: Diagnostics) -> str | None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        diags.error(shown, 0, "", f"cannot read file: {exc.strerror or exc}")
+    data = _read_regular(path)
+    if isinstance(data, _Refused):
+        _report(diags, shown, data)
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -87,37 +124,256 @@ def read_text(path: Path, shown: str, diags: Diagnostics) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# --------------------------------------------------------------------------
+# The site's parts
+
+
+def _read_config(root: Path, diags: Diagnostics) -> str:
+    """site.yaml's text; anything but a usable file there means this is no site (exit status 2)."""
+    config_path = root / CONFIG_NAME
+    found = _inspect(config_path, root)
+    if found is None or (isinstance(found, _Entry) and found.is_dir):
+        raise UsageError(f"{root}: no {CONFIG_NAME} here; a Docket site is a folder with a {CONFIG_NAME}")
+    if isinstance(found, _Refused):
+        hint = f"; {found.hint}" if found.hint else ""
+        raise UsageError(f"{config_path}: {found.message}{hint}")
+    return read_text(found.real, CONFIG_NAME, diags) or ""
+
+
+def _content_files(root: Path, diags: Diagnostics) -> list[RawFile]:
+    files = []
+    for folder, kind in CONTENT_KINDS.items():
+        shown_top = f"content/{folder}"
+        for found in _checked_walk(root, ("content", folder), _visible, diags):
+            path = f"{shown_top}/{found.rel}"
+            if not found.rel.endswith(".md"):
+                diags.warning(path, 0, "", "not a Markdown file; ignored", "content files end in .md")
+                continue
+            text = read_text(found.real, path, diags)
+            if text is not None:
+                files.append(RawFile(path, kind, text))
+    return files
+
+
+def _site_templates(root: Path, diags: Diagnostics) -> tuple[Path | None, tuple[str, ...], list[_Found]]:
+    """templates/ (as render.py takes it), its checked template names, and its assets/ files."""
+    templates = root / "templates"
+    if is_theme_dir(templates):  # the repository's own example site: its templates/ is the trusted theme
+        return templates, (), []
+    top = _folder(root, ("templates",), root, diags)
+    if top is None:
+        return None, (), []
+    found = _checked_files(top, "templates", root, diags)
+    names = tuple(f.rel for f in found if not f.rel.startswith("assets/"))
+    assets = [_Found(f.rel.removeprefix("assets/"), f.real) for f in found if f.rel.startswith("assets/")]
+    # render.py hands Jinja the site's own path, not top: each step of it has just been checked.
+    return templates, names, assets
+
+
+def _theme_assets(diags: Diagnostics) -> list[_Found]:
+    folder = theme_assets_dir()
+    return _checked_files(folder, THEME_ASSETS_SHOWN, None, diags) if folder.is_dir() else []
+
+
+def _static(root: Path, diags: Diagnostics) -> list[_Found]:
+    top = _folder(root, ("static",), root, diags)
+    return [] if top is None else _checked_files(top, "static", root, diags)
+
+
+def _checked_files(top: Path, shown_top: str, boundary: Path | None, diags: Diagnostics) -> list[_Found]:
+    """Every file under ``top`` (hidden ones left out) that the writer or Jinja can safely open."""
+    return [f for f in _walk(top, shown_top, boundary, _not_hidden, diags)
+            if _readable(f.real, f"{shown_top}/{f.rel}", diags)]
+
+
+def _checked_walk(root: Path, parts: tuple[str, ...], visible: Callable[[str], bool],
+                  diags: Diagnostics) -> list[_Found]:
+    top = _folder(root, parts, root, diags)
+    return [] if top is None else _walk(top, "/".join(parts), root, visible, diags)
+
+
+def _static_files(found: list[_Found]) -> tuple[StaticFile, ...]:
+    return tuple(sorted((StaticFile(str(f.real), f.rel) for f in found), key=lambda f: f.target))
+
+
 def _visible(name: str) -> bool:
     # Editors leave hidden and backup files next to the ones being edited.
     return not name.startswith((".", "#", "_")) and not name.endswith("~")
 
 
-def _markdown_files(folder: Path, root: Path, diags: Diagnostics) -> list[str]:
-    if not folder.is_dir():
-        return []
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if _visible(d))
-        for name in sorted(filenames):
-            if not _visible(name):
+def _not_hidden(name: str) -> bool:
+    # static/ and templates/ keep _underscored and backup~ names (the theme has _macros.html).
+    return not name.startswith(".")
+
+
+# --------------------------------------------------------------------------
+# Walking the disk safely
+
+
+def _folder(base: Path, parts: tuple[str, ...], boundary: Path | None, diags: Diagnostics) -> Path | None:
+    """The resolved folder base/parts, each step checked like any entry; None when absent or refused."""
+    real = base
+    for depth, part in enumerate(parts, start=1):
+        found = _inspect(real / part, boundary)
+        if isinstance(found, _Refused):
+            _report(diags, "/".join(parts[:depth]), found)
+            return None
+        if found is None or not found.is_dir:  # an optional folder that is not there
+            return None
+        real = found.real
+    return real
+
+
+def _walk(top: Path, shown_top: str, boundary: Path | None, visible: Callable[[str], bool],
+          diags: Diagnostics) -> list[_Found]:
+    """Every regular file under the resolved folder ``top``, following links only into ``boundary``.
+
+    A folder is walked through a link only if it is not one of the folders
+    already being walked on the way down, so that a link back up ends the
+    walk instead of looping. An explicit stack rather than recursion keeps
+    very deep trees from exhausting Python's stack.
+    """
+    found: list[_Found] = []
+    stack: list[tuple[Path, str, frozenset[Path]]] = [(top, "", frozenset({top}))]
+    while stack:
+        folder, rel, above = stack.pop()
+        for name in _names(folder, _join(shown_top, rel), diags):
+            if not visible(name):
                 continue
-            rel = (Path(dirpath) / name).relative_to(root).as_posix()
-            if name.endswith(".md"):
-                found.append(rel)
+            child = _join(rel, name)
+            shown = _join(shown_top, child)
+            entry = _inspect(folder / name, boundary)
+            if entry is None:  # listed a moment ago
+                diags.error(shown, 0, "", "disappeared while the site was being read", "build again")
+            elif isinstance(entry, _Refused):
+                _report(diags, shown, entry)
+            elif not entry.is_dir:
+                found.append(_Found(child, entry.real))
+            elif entry.real in above:
+                diags.error(shown, 0, "", f"symbolic link to {_where(entry.real, boundary)}, a folder that "
+                            "holds the link; not followed", "a link back up would be walked forever")
             else:
-                diags.warning(rel, 0, "", "not a Markdown file; ignored", "content files end in .md")
-    return sorted(found)
+                stack.append((entry.real, child, above | {entry.real}))
+    return sorted(found, key=lambda f: f.rel)
 
 
-def _static_files(folder: Path) -> tuple[StaticFile, ...]:
-    if not folder.is_dir():
-        return ()
-    out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            full = Path(dirpath) / name
-            out.append(StaticFile(str(full), full.relative_to(folder).as_posix()))
-    return tuple(sorted(out, key=lambda f: f.target))
+def _names(folder: Path, shown: str, diags: Diagnostics) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entry.name for entry in entries)
+    except OSError as exc:
+        diags.error(shown, 0, "", f"cannot read folder: {_reason(exc)}")
+        return []
+
+
+def _inspect(path: Path, boundary: Path | None) -> _Entry | _Refused | None:
+    """What ``path`` is, without opening it; None when it does not exist.
+
+    A symbolic link is followed only when it resolves inside ``boundary``
+    (None: anywhere, for the trusted theme).
+    """
+    try:
+        info = os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        return _Refused(True, f"cannot read file: {_reason(exc)}")
+    real = path
+    if stat.S_ISLNK(info.st_mode):
+        followed = _follow(path, boundary)
+        if isinstance(followed, _Refused):
+            return followed
+        real = followed
+        try:
+            info = os.stat(real)
+        except OSError as exc:  # the target went away after it was resolved
+            return _Refused(True, f"cannot read file: {_reason(exc)}")
+    if stat.S_ISDIR(info.st_mode):
+        return _Entry(real, True)
+    if stat.S_ISREG(info.st_mode):
+        return _Entry(real, False)
+    return _not_regular(info.st_mode)
+
+
+def _follow(link: Path, boundary: Path | None) -> Path | _Refused:
+    """Where ``link`` finally leads, or why Docket will not go there."""
+    try:
+        pointed = os.readlink(link)
+    except OSError as exc:
+        return _Refused(True, f"cannot read symbolic link: {_reason(exc)}")
+    try:
+        real = Path(os.path.realpath(link, strict=True))
+    except FileNotFoundError:
+        return _Refused(True, f"broken symbolic link to {pointed}: nothing is there",
+                        "remove the link or restore what it points to")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _Refused(True, f"symbolic link loop: {pointed} leads back to itself", "remove the link")
+        return _Refused(True, f"cannot follow symbolic link to {pointed}: {_reason(exc)}")
+    if boundary is not None and not real.is_relative_to(boundary):
+        return _Refused(True, f"refused symbolic link to {real}, outside the site folder",
+                        "copy the file into the site instead")
+    return real
+
+
+def _readable(path: Path, shown: str, diags: Diagnostics) -> bool:
+    """Whether the writer (or Jinja) can open ``path``; said now as a diagnostic, not later as a traceback."""
+    opened = _open_regular(path)
+    if isinstance(opened, _Refused):
+        _report(diags, shown, opened)
+        return False
+    os.close(opened)
+    return True
+
+
+def _read_regular(path: Path) -> bytes | _Refused:
+    opened = _open_regular(path)
+    if isinstance(opened, _Refused):
+        return opened
+    try:
+        with os.fdopen(opened, "rb") as file:
+            return file.read()
+    except OSError as exc:
+        return _Refused(True, f"cannot read file: {_reason(exc)}")
+
+
+def _open_regular(path: Path) -> int | _Refused:
+    """A descriptor for reading ``path`` if it is (still) a regular file."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        return _Refused(True, f"cannot read file: {_reason(exc)}")
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:
+        os.close(fd)
+        return _Refused(True, f"cannot read file: {_reason(exc)}")
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        return _not_regular(mode)
+    return fd
+
+
+def _not_regular(mode: int) -> _Refused:
+    kind = next((name for test, name in _SPECIAL_KINDS if test(mode)), "an unknown kind of file")
+    return _Refused(False, f"not a regular file ({kind}); skipped", "Docket reads only regular files")
+
+
+def _report(diags: Diagnostics, shown: str, refused: _Refused) -> None:
+    report = diags.error if refused.is_error else diags.warning
+    report(shown, 0, "", refused.message, refused.hint)
+
+
+def _where(real: Path, boundary: Path | None) -> str:
+    """A path inside the site as the site names it; anything else in full."""
+    if boundary is not None and real.is_relative_to(boundary):
+        return real.relative_to(boundary).as_posix() or "."
+    return str(real)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _join(folder: str, name: str) -> str:
+    return f"{folder}/{name}" if folder else name

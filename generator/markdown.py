@@ -8,25 +8,34 @@ those only claims cite. A source cited twice keeps its number.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 from urllib.parse import unquote
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
 from .graph import SiteGraph
-from .mdplugins import docket_footnote_style_plugin, docket_references_plugin
-from .model import Incident
-from .urls import path_of, relative
+from .mdplugins import (
+    docket_anchors_plugin,
+    docket_footnote_style_plugin,
+    docket_references_plugin,
+)
+from .model import Entity, Incident, Page, Report, Source
+from .urls import EXPECTED, path_of, relative
+
+Item = Incident | Report | Source | Entity | Page
 
 # Ids the templates use on the same pages; a heading never takes one of them.
 TEMPLATE_IDS = {"main", "content", "top", "summary", "figures", "claims", "sources", "toc", "body",
                 "entities", "related", "coverage", "updates", "tags", "footnotes", "incidents",
-                "reports", "site-nav", "skip", "notes", "terms-caption", "more-on", "covered", "cited-by", "claims-made"}
+                "reports", "site-nav", "skip", "notes", "terms-caption", "more-on", "covered", "cited-by",
+                "claims-made"}
 PREFIXES = ("source-", "cite-", "fn")
 TOC_MIN_HEADINGS = 3
 
@@ -58,16 +67,28 @@ class RenderedBody:
     local_links: tuple[LocalLink, ...] = ()
 
 
+@lru_cache(maxsize=4096)  # a long body repeats its headings; slugify is the slow part
 def heading_slug(title: str) -> str:
-    slug = slugify(title, max_length=80, word_boundary=True) or "section"
+    slug: str = slugify(title, max_length=80, word_boundary=True) or "section"
     return f"h-{slug}" if slug in TEMPLATE_IDS or slug.startswith(PREFIXES) else slug
 
 
+class DocketMarkdown(MarkdownIt):
+    """markdown-it that lets every link reach the token stream.
+
+    Its own ``validateLink`` silently empties a ``javascript:`` link; Docket's
+    URL policy (in ``mdplugins``) reports it to the writer instead.
+    """
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
 def make_parser(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html})
+    md = DocketMarkdown("commonmark", {"html": allow_html})
     md.enable("table")
     md.use(footnote_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug)
+    md.use(docket_anchors_plugin, slug_func=heading_slug, levels=(2, 3))
     md.use(docket_references_plugin)
     md.use(docket_footnote_style_plugin)
     return md
@@ -90,8 +111,9 @@ class PageContext:
 
     def cite(self, source_id: str, line: int) -> tuple[int, str] | None:
         if source_id not in self.graph.sources:
+            hint = did_you_mean(source_id, self.graph.sources) or "define it in 'sources' or content/sources/"
             self.diags.error(self.path, self._line(line), "body", f"unknown source {source_id!r} in [@{source_id}]",
-                             did_you_mean(source_id, self.graph.sources) or "define it in 'sources' or content/sources/")
+                             hint)
             return None
         number = self.order.setdefault(source_id, len(self.order) + 1)
         self.uses[source_id] = self.uses.get(source_id, 0) + 1
@@ -102,7 +124,8 @@ class PageContext:
         found = [t for t in self.graph.targets.get(ident, ()) if not kind or t.kind == kind]
         where = self._line(line)
         if not found:
-            hint = did_you_mean(ident, self.graph.targets) or "expected the id of an incident, report, source, entity or page"
+            hint = (did_you_mean(ident, self.graph.targets)
+                    or "expected the id of an incident, report, source, entity or page")
             self.diags.error(self.path, where, "body", f"unknown link target [[{spec}]]", hint)
             return None
         if len(found) > 1:
@@ -111,10 +134,15 @@ class PageContext:
             return None
         target = found[0]
         if not target.published and not self.graph.include_drafts:
-            self.diags.error(self.path, where, "body", f"[[{spec}]] links to an unpublished {target.kind} (a draft or embargoed)",
+            self.diags.error(self.path, where, "body",
+                             f"[[{spec}]] links to an unpublished {target.kind} (a draft or embargoed)",
                              "publish it, remove the link, or build with --drafts")
             return None
         return relative(self.page_path, target.path), target.title
+
+    def refuse(self, what: str, href: str, problem: str, line: int) -> None:
+        """A Markdown link or image whose URL the site's URL policy does not allow."""
+        self.diags.error(self.path, self._line(line), "body", f"{what} {href[:80]!r}: {problem}", EXPECTED["body"])
 
     def local(self, href: str, line: int) -> str:
         """Make a root-relative link relative, and note it so the build can check it leads somewhere."""
@@ -129,17 +157,16 @@ class PageContext:
         return tuple(sorted(self.order, key=self.order.__getitem__))
 
 
-def listed_sources(item) -> tuple[str, ...]:
-    ids = [r.id for r in getattr(item, "sources", ())]
+def listed_sources(item: Item) -> tuple[str, ...]:
+    ids = [r.id for r in item.sources] if isinstance(item, (Incident, Report)) else []
     if isinstance(item, Incident):
         ids += [r.id for claim in item.claims for r in claim.sources]
     return tuple(dict.fromkeys(ids))
 
 
-def render_body(md: MarkdownIt, graph: SiteGraph, diags: Diagnostics, item, page_path: str) -> RenderedBody:
-    path = getattr(item, "path", "")
-    context = PageContext(graph, diags, path, item.body_line, page_path, listed_sources(item))
-    env = {"resolver": context}
+def render_body(md: MarkdownIt, graph: SiteGraph, diags: Diagnostics, item: Item, page_path: str) -> RenderedBody:
+    context = PageContext(graph, diags, item.path, item.body_line, page_path, listed_sources(item))
+    env: dict[str, Any] = {"resolver": context}
     tokens = md.parse(item.body, env)
     html = md.renderer.render(tokens, md.options, env)
     if graph.config.allow_html:
@@ -149,7 +176,7 @@ def render_body(md: MarkdownIt, graph: SiteGraph, diags: Diagnostics, item, page
                         tuple(context.local_links))
 
 
-def _toc(tokens) -> tuple[TocEntry, ...]:
+def _toc(tokens: list[Token]) -> tuple[TocEntry, ...]:
     entries = []
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag in ("h2", "h3") and token.attrGet("id"):

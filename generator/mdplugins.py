@@ -5,18 +5,26 @@
 a core rule that runs after inline parsing (and after the footnote plugin has
 moved footnote bodies to the end) resolves every reference through a
 ``Resolver`` kept in ``env``, using the enclosing block's ``token.map`` for the
-line number of any error.
+line number of any error. The same rule holds every Markdown link and image
+to the site's URL policy (``urls.url_problem``).
+
+``docket_anchors_plugin`` gives headings their ids in linear time.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+from .urls import url_problem
 
 CITATION = re.compile(r"\[@([A-Za-z0-9_.:-]+(?:\s*;\s*@[A-Za-z0-9_.:-]+)*)\]")
 WIKILINK = re.compile(r"\[\[([^\[\]\n|]{1,200})(?:\|([^\[\]\n]{1,300}))?\]\]")
@@ -30,6 +38,8 @@ class Resolver(Protocol):
     def link(self, spec: str, line: int) -> tuple[str, str] | None: ...
 
     def local(self, href: str, line: int) -> str: ...
+
+    def refuse(self, what: str, href: str, problem: str, line: int) -> None: ...
 
 
 def citation_rule(state: StateInline, silent: bool) -> bool:
@@ -55,7 +65,9 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("wikilink", "a", 0)
-        token.meta = {"spec": match.group(1).strip(), "text": (match.group(2) or "").strip()}
+        # The text is Markdown text like any other: "&amp;" and "\\|" are decoded here, once,
+        # and the renderer escapes the result once.
+        token.meta = {"spec": match.group(1).strip(), "text": unescapeAll((match.group(2) or "").strip())}
         token.content = match.group(0)
     state.pos = match.end()
     return True
@@ -73,24 +85,84 @@ def resolve_references(state: StateCore) -> None:
             if token.type in ("softbreak", "hardbreak"):  # the inline text moved to the next line
                 line += 1
             elif token.type in ("link_open", "image"):
-                _localise(token, "href" if token.type == "link_open" else "src", resolver, line)
+                _check_url(token, resolver, line)
             elif token.type == "citation":
                 token.meta["resolved"] = [resolver.cite(i, line) for i in token.meta["ids"]]
             elif token.type == "wikilink":
                 token.meta["resolved"] = resolver.link(token.meta["spec"], line)
 
 
-def _localise(token: Token, attr: str, resolver: Resolver, line: int) -> None:
-    """Root-relative links ("/about/") become relative, so they work under any base path."""
+def _check_url(token: Token, resolver: Resolver, line: int) -> None:
+    """Refuse a URL the policy does not allow; make root-relative ones ("/about/") relative.
+
+    markdown-it's own ``validateLink`` would drop a ``javascript:`` link without a
+    word, so the parser lets every link through (``markdown.make_parser``) and
+    the writer is told here instead.
+    """
+    attr = "href" if token.type == "link_open" else "src"
     value = token.attrGet(attr)
-    if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
+    if not isinstance(value, str):
+        return
+    problem = url_problem(value, "body")
+    if problem:
+        resolver.refuse("link" if attr == "href" else "image", value, problem, line)
+        token.attrs.pop(attr, None)
+    elif value.startswith("/"):
         token.attrSet(attr, resolver.local(value, line))
 
 
-def render_citation(self, tokens: list[Token], idx: int, options, env) -> str:
+# ---------------------------------------------------------------------------
+# Heading anchors
+
+
+class UniqueIds:
+    """Hands out "x", then "x-1", "x-2", ... in time linear in the number of ids.
+
+    mdit-py-plugins' ``unique_slug`` tries x-1, x-2, ... from 1 on every call, so
+    n identical headings cost n^2 / 2 tries. Here each base remembers the next
+    suffix to try; the ids before it are all taken already, because ``taken``
+    only grows, so the ids are the same as ``unique_slug``'s.
+    """
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken = set(taken)
+        self.next_suffix: dict[str, int] = {}
+
+    def make(self, base: str) -> str:
+        if base not in self.taken:
+            self.taken.add(base)
+            return base
+        n = self.next_suffix.get(base, 1)
+        while f"{base}-{n}" in self.taken:  # a heading that is literally "x-1": each id is skipped at most once
+            n += 1
+        self.next_suffix[base] = n + 1
+        unique = f"{base}-{n}"
+        self.taken.add(unique)
+        return unique
+
+
+def docket_anchors_plugin(md: MarkdownIt, slug_func: Callable[[str], str], levels: Sequence[int] = (2, 3)) -> None:
+    """An ``id`` on every heading of the given levels, from its text, unique in the document."""
+    tags = {f"h{level}" for level in levels}
+
+    def anchors(state: StateCore) -> None:
+        headings = [(i, t) for i, t in enumerate(state.tokens) if t.type == "heading_open"]
+        ids = UniqueIds(str(t.attrGet("id")) for _, t in headings if t.attrGet("id"))
+        for i, token in headings:
+            if token.tag not in tags or token.attrGet("id"):
+                continue
+            children = state.tokens[i + 1].children or []
+            title = "".join(c.content for c in children if c.type in ("text", "code_inline"))
+            token.attrSet("id", ids.make(slug_func(title)))
+
+    md.core.ruler.push("docket_anchors", anchors)
+
+
+def render_citation(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
     parts = []
-    for source_id, resolved in zip(token.meta["ids"], token.meta.get("resolved") or []):
+    # "resolved" is missing when no resolver ran (a parse outside a build): nothing is linked then.
+    for source_id, resolved in zip(token.meta["ids"], token.meta.get("resolved") or [], strict=False):
         if resolved is None:
             parts.append(f'<span class="cite-missing">[{_esc(source_id)}]</span>')
             continue
@@ -100,7 +172,7 @@ def render_citation(self, tokens: list[Token], idx: int, options, env) -> str:
     return f'<sup class="cite">{"".join(parts)}</sup>'
 
 
-def render_wikilink(self, tokens: list[Token], idx: int, options, env) -> str:
+def render_wikilink(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
     resolved = token.meta.get("resolved")
     if resolved is None:
@@ -109,7 +181,7 @@ def render_wikilink(self, tokens: list[Token], idx: int, options, env) -> str:
     return f'<a class="wikilink" href="{_esc(href)}">{_esc(token.meta["text"] or title)}</a>'
 
 
-def render_footnote_ref(self, tokens: list[Token], idx: int, options, env) -> str:
+def render_footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     # Footnotes are numbered plainly, citations in brackets, so "note 1" never looks like "source [1]".
     meta = tokens[idx].meta
     n = str(meta["id"] + 1)
@@ -118,16 +190,19 @@ def render_footnote_ref(self, tokens: list[Token], idx: int, options, env) -> st
             f'aria-label="Note {n}">{n}</a></sup>')
 
 
-def render_footnote_block_open(self, tokens: list[Token], idx: int, options, env) -> str:
+def render_footnote_block_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                               env: EnvType) -> str:
     return ('<section class="footnotes" aria-labelledby="notes">\n'
             '<h2 id="notes">Notes</h2>\n<ol class="footnotes-list">\n')
 
 
-def render_footnote_anchor(self, tokens: list[Token], idx: int, options, env) -> str:
+def render_footnote_anchor(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                           env: EnvType) -> str:
     meta = tokens[idx].meta
     n = str(meta["id"] + 1)
     ref_id = n + (f":{meta['subId']}" if meta.get("subId", 0) > 0 else "")
-    return f' <a href="#fnref{ref_id}" class="footnote-backref" aria-label="Back to note {n} in the text">\u21a9\ufe0e</a>'
+    return (f' <a href="#fnref{ref_id}" class="footnote-backref" aria-label="Back to note {n} in the text">'
+            '\u21a9\ufe0e</a>')
 
 
 def docket_footnote_style_plugin(md: MarkdownIt) -> None:

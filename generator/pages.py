@@ -9,14 +9,16 @@ never holds every rendered page in memory). Variables every template gets
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from .graph import SiteGraph
 from .markdown import RenderedBody
-from .model import Claim, Incident, Moment, Report, Source, Update
+from .model import Claim, Entity, Incident, Moment, Publishing, Report, Source, Update
 from .terms import TERM_KINDS, Term
 from .urls import list_path, path_of, term_slug
 
@@ -64,19 +66,58 @@ class ClaimView:
 
 
 @dataclass(frozen=True, slots=True)
+class Unpublished:
+    """Why a page built with drafts included (``--drafts``, the preview) is not public yet.
+
+    Templates get it as ``unpublished`` (None on every other page) and show a banner, so
+    that nobody mistakes a draft or an embargoed incident in the preview for a published one.
+    """
+
+    draft: bool
+    embargoed_until: Moment | None  # set only while the embargo is in force
+
+    @property
+    def label(self) -> str:
+        if self.draft or self.embargoed_until is None:
+            return "Draft — not published"
+        return f"Embargoed until {self.embargoed_until.human()}"
+
+    @property
+    def also(self) -> str:
+        """The embargo of a draft that has one too ("" otherwise)."""
+        if self.draft and self.embargoed_until is not None:
+            return f"also embargoed until {self.embargoed_until.human()}"
+        return ""
+
+
+def unpublished(graph: SiteGraph, publishing: Publishing, now: dt.datetime) -> Unpublished | None:
+    """The banner's reason for an item in ``graph``, or None when the item is public."""
+    if not graph.include_drafts:  # then every item in the graph is published
+        return None
+    until = publishing.publish_after
+    embargoed = until is not None and until.value > now
+    if not (publishing.draft or embargoed):
+        return None
+    return Unpublished(publishing.draft, until if embargoed else None)
+
+
+@dataclass(frozen=True, slots=True)
 class CorrectionEntry:
     item: Incident | Report
     update: Update
 
 
-def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody]) -> Iterator[PageJob]:
+def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
+               now: dt.datetime | None = None) -> Iterator[PageJob]:
+    """Every page; ``now`` (default: the current time) tells which embargoes are still in force."""
+    now = now or dt.datetime.now(dt.UTC)
     yield home(graph)
     yield from paginated(graph, "incidents", graph.incidents, "incident_list.html", "All incidents")
     yield from paginated(graph, "reports", graph.reports, "report_list.html", "Reports")
     for incident in graph.incidents:
-        yield incident_page(graph, incident, bodies[("incident", incident.slug)])
+        yield incident_page(graph, incident, bodies[("incident", incident.slug)], now)
     for report in graph.reports:
-        yield report_page(graph, report, bodies[("report", report.slug)])
+        yield report_page(graph, report, bodies[("report", report.slug)], now)
     yield PageJob("sources/", "source_list.html", "Sources", {"sources": list(graph.sources.values())})
     for source in graph.sources.values():
         yield source_page(graph, source, bodies.get(("source", source.id)))
@@ -93,7 +134,8 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody]) ->
     yield PageJob("feed.xml", "feed.xml", graph.config.title, {"entries": feed_entries(graph)})
     for page in graph.pages:
         body = bodies[("page", page.slug)]
-        yield PageJob(path_of("page", page.slug), "page.html", page.title, {"page": page, "body": body})
+        yield PageJob(path_of("page", page.slug), "page.html", page.title, {
+            "page": page, "body": body, "unpublished": unpublished(graph, page.publishing, now)})
     yield PageJob("404.html", "404.html", "Page not found", {})
 
 
@@ -108,7 +150,7 @@ def home(graph: SiteGraph) -> PageJob:
     })
 
 
-def figure_totals(incidents) -> list[tuple[str, int | float]]:
+def figure_totals(incidents: Iterable[Incident]) -> list[tuple[str, int | float]]:
     totals: dict[str, int | float] = defaultdict(int)
     for incident in incidents:
         for key, value in incident.figures:
@@ -116,7 +158,8 @@ def figure_totals(incidents) -> list[tuple[str, int | float]]:
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def paginated(graph: SiteGraph, section: str, items, template: str, title: str) -> Iterator[PageJob]:
+def paginated(graph: SiteGraph, section: str, items: Sequence[Incident | Report], template: str,
+              title: str) -> Iterator[PageJob]:
     per = graph.config.per_page
     total = max(1, math.ceil(len(items) / per))
     paths = tuple((n, list_path(section, n)) for n in range(1, total + 1))
@@ -131,7 +174,7 @@ def numbered_sources(graph: SiteGraph, body: RenderedBody) -> list[NumberedSourc
             for n, sid in enumerate(body.sources, start=1)]
 
 
-def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody) -> PageJob:
+def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now: dt.datetime) -> PageJob:
     numbers = {sid: n for n, sid in enumerate(body.sources, start=1)}
     claims = [ClaimView(c, graph.entities.get(c.by.id) if c.by else None,
                         tuple(sorted((numbers[r.id], graph.sources[r.id]) for r in c.sources if r.id in numbers)))
@@ -145,10 +188,11 @@ def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody) -> P
         "related": graph.related.get(incident.slug, ()),
         "reports": graph.coverage_of.get(incident.slug, ()),
         "terms": graph.incident_terms.get(incident.slug, {}),
+        "unpublished": unpublished(graph, incident.publishing, now),
     })
 
 
-def report_page(graph: SiteGraph, report: Report, body: RenderedBody) -> PageJob:
+def report_page(graph: SiteGraph, report: Report, body: RenderedBody, now: dt.datetime) -> PageJob:
     by_slug = {i.slug: i for i in graph.incidents}
     tags = {t.slug: t for t in graph.terms["tag"]}
     more_on = []
@@ -165,6 +209,7 @@ def report_page(graph: SiteGraph, report: Report, body: RenderedBody) -> PageJob
         "incidents": [by_slug[r.id] for r in report.incidents if r.id in by_slug],
         "tags": [tags[term_slug(t)] for t in report.tags if term_slug(t) in tags],
         "more_on": more_on,
+        "unpublished": unpublished(graph, report.publishing, now),
     })
 
 
@@ -180,7 +225,7 @@ def source_page(graph: SiteGraph, source: Source, body: RenderedBody | None) -> 
     })
 
 
-def entity_page(graph: SiteGraph, entity, body: RenderedBody | None) -> PageJob:
+def entity_page(graph: SiteGraph, entity: Entity, body: RenderedBody | None) -> PageJob:
     return PageJob(path_of("entity", entity.id), "entity.html", entity.name, {
         "entity": entity,
         "body": body,
@@ -210,10 +255,12 @@ class FeedEntry:
 
 def feed_entries(graph: SiteGraph) -> list[FeedEntry]:
     """The newest incidents and reports, newest first, for the Atom feed."""
-    items = sorted((*graph.incidents, *graph.reports), key=lambda i: (i.date, i.slug), reverse=True)
+    everything: list[Incident | Report] = [*graph.incidents, *graph.reports]
+    items = sorted(everything, key=lambda i: (i.date, i.slug), reverse=True)
     return [FeedEntry(item, max([item.date, *(u.date for u in item.updates)])) for item in items[:FEED_SIZE]]
 
 
 def corrections(graph: SiteGraph) -> list[CorrectionEntry]:
-    entries = [CorrectionEntry(item, u) for item in (*graph.incidents, *graph.reports) for u in item.updates]
+    everything: list[Incident | Report] = [*graph.incidents, *graph.reports]
+    entries = [CorrectionEntry(item, u) for item in everything for u in item.updates]
     return sorted(entries, key=lambda e: (e.update.date, e.item.slug), reverse=True)

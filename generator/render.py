@@ -9,12 +9,14 @@ template file and line, never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
 from .diagnostics import Diagnostics
 from .graph import SiteGraph
@@ -80,20 +82,20 @@ def format_number(value: int | float) -> str:
 
 
 @pass_context
-def _url(context, target: Any) -> str:
+def _url(context: Context, target: Any) -> str:
     path = site_path(target)
     if context.get("root_relative"):
-        return context["base_path"] + path
+        return str(context["base_path"]) + path
     return relative(context["page_path"], path)
 
 
 @pass_context
-def _abs_url(context, target: Any) -> str:
+def _abs_url(context: Context, target: Any) -> str:
     return absolute(context["site"].base_url, site_path(target))
 
 
 @pass_context
-def _asset(context, name: str) -> str:
+def _asset(context: Context, name: str) -> str:
     return _url(context, f"assets/{name}")
 
 
@@ -124,6 +126,7 @@ def render_pages(graph: SiteGraph, jobs: Iterable[PageJob], site_templates: Path
             "base_path": base_path, "root_relative": root_relative,
             "canonical": absolute(graph.config.base_url, job.path),
             "nav": _nav(graph, job.path, base_path, root_relative),
+            "unpublished": None,  # a pages.Unpublished on drafts and embargoed items, for the banner
             **job.context,
         }
         try:

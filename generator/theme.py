@@ -7,6 +7,7 @@ repository, so the build backend copies that folder into the package as
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -21,3 +22,11 @@ def theme_dir() -> Path:
 
 def theme_assets_dir() -> Path:
     return theme_dir() / "assets"
+
+
+def is_theme_dir(folder: Path) -> bool:
+    """Whether ``folder`` is the default theme itself, as when the repository's example site is built.
+
+    ``os.path.realpath`` rather than ``Path.resolve``: it never raises, even on a link loop.
+    """
+    return Path(os.path.realpath(folder)) == Path(os.path.realpath(theme_dir()))

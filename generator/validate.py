@@ -15,12 +15,25 @@ from slugify import slugify
 
 from .config import read_config, site_timezone
 from .diagnostics import Diagnostics
-from .fields import Fields, is_valid_id
+from .fields import Fields, is_valid_id, reserved_hint, reserved_problem
 from .frontmatter import parse_document
 from .loader import LoadedSite, RawFile
-from .urls import term_slug
-from .model import (Claim, Moment, Content, Coverage, Entity, Incident, Location, Page, Publishing,
-                    Reference, Report, Source, Update)
+from .model import (
+    Claim,
+    Content,
+    Coverage,
+    Entity,
+    Incident,
+    Location,
+    Moment,
+    Page,
+    Publishing,
+    Reference,
+    Report,
+    Source,
+    Update,
+)
+from .urls import term_slug, url_problem
 
 INCIDENT_STATUSES = ("developing", "confirmed", "disputed", "closed")
 SOURCE_TYPES = ("article", "video", "document", "social", "statement", "dataset", "other")
@@ -44,7 +57,11 @@ LOCATION_KEYS = ("place", "region", "country", "lat", "lon")
 def validate(loaded: LoadedSite, diags: Diagnostics) -> Content:
     config = read_config(loaded.config_text, diags)
     tz = site_timezone(config)
-    incidents, reports, sources, entities, pages = [], [], [], [], []
+    incidents: list[Incident | None] = []
+    reports: list[Report | None] = []
+    sources: list[Source | None] = []
+    entities: list[Entity | None] = []
+    pages: list[Page | None] = []
     for raw in loaded.files:
         doc = parse_document(raw.path, raw.text, diags)
         if doc is None:
@@ -68,7 +85,7 @@ def validate(loaded: LoadedSite, diags: Diagnostics) -> Content:
 
 # An item with a broken date or slug is still built into the model (the build
 # writes nothing anyway), so that its references are checked in the same run.
-PLACEHOLDER_DATE = Moment(dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+PLACEHOLDER_DATE = Moment(dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
 
 
 def placeholder_slug(raw: RawFile) -> str:
@@ -78,9 +95,13 @@ def placeholder_slug(raw: RawFile) -> str:
 def slug_for(f: Fields, raw: RawFile) -> str:
     """The explicit ``slug`` field, or one made from the file name (transliterated)."""
     if "slug" in f.data:
-        return f.identifier("slug", required=True, what="slug")
+        return f.identifier("slug", required=True, what="slug", noun=raw.kind)
     stem = PurePosixPath(raw.path).stem
-    slug = slugify(stem, max_length=120, word_boundary=True)
+    slug: str = slugify(stem, max_length=120, word_boundary=True)
+    if reserved_problem(slug):
+        f.diags.error(raw.path, 1, "", f"cannot use the file name {stem!r} as a URL slug: {reserved_problem(slug)}",
+                      "rename the file or set 'slug' in the front matter; " + reserved_hint(slug, raw.kind))
+        return ""
     if not is_valid_id(slug):
         f.diags.error(raw.path, 1, "", f"cannot make a URL slug from the file name {stem!r}",
                       "rename the file or set 'slug' in the front matter")
@@ -176,7 +197,7 @@ def read_source_entries(f: Fields) -> tuple[tuple[Reference, ...], list[Source]]
 
 
 def entry_reference(entry: Fields) -> Reference | None:
-    ident = entry.identifier("id", required=True, what="source id")
+    ident = entry.identifier("id", required=True, what="source id", noun="source")
     return Reference(ident, entry.doc.path, entry.line("id"), entry.name("id")) if ident else None
 
 
@@ -199,7 +220,7 @@ def read_source_fields(f: Fields, ident: str, path: str, line: int, from_file: b
 
 
 def read_source_file(f: Fields, raw: RawFile) -> Source | None:
-    ident = f.identifier("id", required=True, what="source id") if "id" in f.data else slug_for(f, raw)
+    ident = f.identifier("id", required=True, what="source id", noun="source") if "id" in f.data else slug_for(f, raw)
     source = read_source_fields(f, ident, raw.path, 1, from_file=True)
     if not (source and ident):
         return None
@@ -239,7 +260,7 @@ def read_updates(f: Fields) -> tuple[Update, ...]:
 
 def read_entity(f: Fields, raw: RawFile) -> Entity | None:
     f.warn_unknown(ENTITY_KEYS + ("id",))
-    ident = f.identifier("id", required=True, what="entity id") if "id" in f.data else slug_for(f, raw)
+    ident = f.identifier("id", required=True, what="entity id", noun="entity") if "id" in f.data else slug_for(f, raw)
     if not ident:
         return None
     return Entity(id=ident, name=f.text("name", default=title_from_id(ident)),
@@ -269,7 +290,7 @@ def _image(f: Fields) -> str:
     if not value or value.startswith(("http://", "https://")):
         return f.url("image") if value else ""
     parts = PurePosixPath(value.lstrip("/")).parts
-    if ".." in parts or "\\" in value or ":" in value:
+    if ".." in parts or ":" in value or url_problem(value, "body"):
         f.error("image", f"unsafe image path {value!r}", "expected a path inside static/, e.g. /img/cover.jpg")
         return ""
     return "/".join(parts)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from sitekit import REPO, run_docket
+from helpers import REPO, docket
 
 
 @pytest.fixture(scope="session")
 def example_output(tmp_path_factory) -> Path:
     """The bundled example site, built into a temporary folder."""
     out = tmp_path_factory.mktemp("example") / "output"
-    result = run_docket("build", REPO, "--output", out)
+    result = docket("build", REPO, "--output", out)
     assert result.returncode == 0, result.stderr
     return out

@@ -24,13 +24,14 @@ written exactly as given (for encodings, whitespace-only files and so on).
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import subprocess
 import sys
 import textwrap
-import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -183,6 +184,13 @@ def seed_output(site: Path) -> dict[str, bytes]:
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
+    # Docket's marker, as a real build writes it: Docket replaces only folders that carry one.
+    import hashlib
+    import json
+    entries = [{"path": rel, "size": len(text.encode("utf-8")),
+                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()} for rel, text in sorted(files.items())]
+    manifest = {"generator": "docket", "version": "0.1.0", "format": 1, "files": entries}
+    (out / ".docket-manifest.json").write_text(json.dumps(manifest) + "\n", encoding="utf-8")
     return snapshot(out)
 
 
@@ -225,22 +233,10 @@ def assert_one_diagnostic_per_line(run: Run) -> None:
 def build_ok(site: Path, *extra: str) -> Run:
     """Build a site that must build; assert exit 0 and no traceback."""
     run = docket("build", site, *extra)
-    if run.returncode != 0 and "template not found" in run.stderr:
-        run = _wait_for_theme(site, *extra)
     assert run.returncode == 0, run.describe()
     assert_no_traceback(run)
     return run
 
-
-def _wait_for_theme(site: Path, *extra: str) -> Run:
-    """The default theme may still be being written by a colleague: wait for it (a few times)."""
-    run = docket("build", site, *extra)
-    for _ in range(5):
-        if run.returncode == 0 or "template not found" not in run.stderr:
-            break
-        time.sleep(120)
-        run = docket("build", site, *extra)
-    return run
 
 
 def expect(run: Run, path: str, line: int, field: str, *phrases: str, severity: str = "error") -> Diag:
@@ -312,3 +308,29 @@ def resolve_href(site: Path, from_site_path: str, href: str) -> Path:
 
 def link_texts(element) -> list[str]:
     return [" ".join(a.get_text(" ", strip=True).split()) for a in element.find_all("a")]
+
+
+def resolve_link(output: Path, from_file: Path, href: str) -> tuple[Path | None, str]:
+    """The file an internal href points at (or None for external links) and its fragment."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc:
+        return None, ""
+    if not parts.path:
+        return from_file, parts.fragment
+    target = (from_file.parent / unquote(parts.path)).resolve()
+    if href.split("#")[0].endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target, parts.fragment
+
+
+def linked_paths(soup: BeautifulSoup, site_path: str) -> set[str]:
+    """The site paths ("incidents/x/") that the links inside <main> lead to."""
+    base = posixpath.dirname(site_path.rstrip("/") + "/index.html")
+    out = set()
+    for a in soup.find("main").find_all("a", href=True):
+        parts = urlsplit(a["href"])
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        joined = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+        out.add("" if joined == "." else joined + ("/" if parts.path.endswith("/") else ""))
+    return out

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from sitekit import REPO, page, run_docket, snapshot, write_site
+from helpers import REPO, page, docket, snapshot, write_site
+from preview import preview, wait_for
 
 INCIDENT = """---
 title: Fire at the depot
@@ -48,25 +45,25 @@ def copy_example(dest: Path) -> Path:
 
 @pytest.mark.parametrize("command", [[], ["build"], ["check"], ["serve"], ["new"]])
 def test_every_command_has_help(command: list[str]) -> None:
-    result = run_docket(*command, "--help")
+    result = docket(*command, "--help")
     assert result.returncode == 0
     assert "usage: docket" in result.stdout
 
 
 def test_folder_without_site_yaml_is_a_usage_error(tmp_path: Path) -> None:
-    result = run_docket("build", tmp_path)
+    result = docket("build", tmp_path)
     assert result.returncode == 2
     assert "no site.yaml" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "output").exists()
 
 
 def test_unknown_option_is_a_usage_error(tmp_path: Path) -> None:
-    assert run_docket("build", "--frobnicate").returncode == 2
+    assert docket("build", "--frobnicate").returncode == 2
 
 
 def test_build_defaults_to_site_dir_output(tmp_path: Path) -> None:
     site = small_site(tmp_path)
-    result = run_docket("build", cwd=site)
+    result = docket("build", cwd=site)
     assert result.returncode == 0, result.stderr
     assert (site / "output" / "incidents" / "fire" / "index.html").is_file()
     assert "built" in result.stdout
@@ -74,18 +71,18 @@ def test_build_defaults_to_site_dir_output(tmp_path: Path) -> None:
 
 def test_check_validates_without_writing(tmp_path: Path) -> None:
     site = small_site(tmp_path)
-    result = run_docket("check", site)
+    result = docket("check", site)
     assert result.returncode == 0, result.stderr
     assert not (site / "output").exists()
     (site / "content/incidents/fire.md").write_text(INCIDENT.replace("[@cctv]", "[@nope]"), encoding="utf-8")
-    result = run_docket("check", site)
+    result = docket("check", site)
     assert result.returncode == 1
     assert "content/incidents/fire.md:13: error: body: unknown source 'nope'" in result.stderr
 
 
 def test_output_inside_content_is_refused(tmp_path: Path) -> None:
     site = small_site(tmp_path)
-    result = run_docket("build", site, "--output", site / "content")
+    result = docket("build", site, "--output", site / "content")
     assert result.returncode == 2
     assert (site / "content/incidents/fire.md").is_file()
 
@@ -94,17 +91,17 @@ def test_output_inside_content_is_refused(tmp_path: Path) -> None:
 
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
-    assert run_docket("build", REPO, "--output", a).returncode == 0
-    assert run_docket("build", REPO, "--output", b).returncode == 0
+    assert docket("build", REPO, "--output", a).returncode == 0
+    assert docket("build", REPO, "--output", b).returncode == 0
     assert snapshot(a) == snapshot(b)
 
 
 def test_failed_build_leaves_previous_output_whole(tmp_path: Path) -> None:
     site = small_site(tmp_path)
-    assert run_docket("build", site).returncode == 0
+    assert docket("build", site).returncode == 0
     before = snapshot(site / "output")
     (site / "content/incidents/fire.md").write_text(INCIDENT.replace("2023-03-27", "2023-13-45"), encoding="utf-8")
-    result = run_docket("build", site)
+    result = docket("build", site)
     assert result.returncode == 1
     assert "content/incidents/fire.md:3: error: date: invalid date '2023-13-45'" in result.stderr
     assert snapshot(site / "output") == before
@@ -113,10 +110,10 @@ def test_failed_build_leaves_previous_output_whole(tmp_path: Path) -> None:
 
 def test_no_stale_files_survive_a_rebuild(tmp_path: Path) -> None:
     site = small_site(tmp_path)
-    assert run_docket("build", site).returncode == 0
+    assert docket("build", site).returncode == 0
     (site / "output" / "stale.html").write_text("old", encoding="utf-8")
     (site / "content/incidents/fire.md").rename(site / "content/incidents/depot-fire.md")
-    assert run_docket("build", site).returncode == 0
+    assert docket("build", site).returncode == 0
     assert not (site / "output" / "stale.html").exists()
     assert not (site / "output" / "incidents" / "fire").exists()
     assert (site / "output" / "incidents" / "depot-fire" / "index.html").is_file()
@@ -126,7 +123,7 @@ def test_static_files_are_copied(tmp_path: Path) -> None:
     site = small_site(tmp_path)
     (site / "static" / "img").mkdir(parents=True)
     (site / "static" / "img" / "map.png").write_bytes(b"\x89PNG fake")
-    assert run_docket("build", site).returncode == 0
+    assert docket("build", site).returncode == 0
     assert (site / "output" / "img" / "map.png").read_bytes() == b"\x89PNG fake"
 
 
@@ -138,7 +135,7 @@ def test_site_template_overrides_the_theme_file_by_file(tmp_path: Path) -> None:
         {% block content %}<h1>Custom: {{ page.title }}</h1>{{ body.html }}{% endblock %}
         """, "content/pages/about.md": "---\ntitle: About us\n---\nHello.\n",
         "templates/404.html": "<!doctype html><title>Lost</title><p id=lost>Nothing here</p>\n"})
-    result = run_docket("build", site)
+    result = docket("build", site)
     assert result.returncode == 0, result.stderr
     about = page(site / "output", "about/")
     assert about.find("h1").get_text() == "Custom: About us"
@@ -152,7 +149,7 @@ def test_site_template_overrides_the_theme_file_by_file(tmp_path: Path) -> None:
 
 def test_broken_site_template_is_reported_with_file_and_line(tmp_path: Path) -> None:
     site = small_site(tmp_path, **{"templates/page.html": "<p>\n{{ page.title \n", "content/pages/about.md": "---\ntitle: About\n---\n"})
-    result = run_docket("build", site)
+    result = docket("build", site)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     line = next(l for l in result.stderr.splitlines() if "page.html" in l)
@@ -160,16 +157,21 @@ def test_broken_site_template_is_reported_with_file_and_line(tmp_path: Path) -> 
 
 
 def test_non_editable_install_finds_the_default_theme(tmp_path: Path) -> None:
-    """A wheel has no repository: the theme must travel inside the package."""
+    """A wheel has no repository: the theme must travel inside the package.
+
+    The wheel goes into a fresh venv of its own with the locked runtime
+    dependencies (never --system-site-packages: inside a venv that exposes the
+    base interpreter's packages, not the ones under test).
+    """
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(wheels), str(REPO)], check=True, capture_output=True, timeout=300)
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     py = venv / "bin" / "python"
     wheel = next(wheels.glob("docket-*.whl"))
-    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True,
-                   capture_output=True, timeout=300)
+    for args in (["--require-hashes", "-r", str(REPO / "requirements" / "run.txt")], ["--no-deps", str(wheel)]):
+        subprocess.run([str(py), "-m", "pip", "install", "-q", *args], check=True, capture_output=True, timeout=600)
     site = copy_example(tmp_path / "site")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     where = subprocess.run([str(py), "-c", "import generator.theme as t; print(t.theme_dir())"],
@@ -186,75 +188,42 @@ def test_non_editable_install_finds_the_default_theme(tmp_path: Path) -> None:
 
 def test_new_incident_scaffold_builds_as_a_draft(tmp_path: Path) -> None:
     site = small_site(tmp_path)
-    result = run_docket("new", "incident", "Raid on the Tapachula shelter", "--site", site)
+    result = docket("new", "incident", "Raid on the Tapachula shelter", "--site", site)
     assert result.returncode == 0, result.stderr
     created = site / "content/incidents/raid-on-the-tapachula-shelter.md"
     assert created.is_file()
-    assert run_docket("build", site).returncode == 0
+    assert docket("build", site).returncode == 0
     assert not (site / "output/incidents/raid-on-the-tapachula-shelter").exists()  # a draft
-    assert run_docket("build", site, "--drafts").returncode == 0
+    assert docket("build", site, "--drafts").returncode == 0
     built = page(site / "output", "incidents/raid-on-the-tapachula-shelter/")
     assert built.find("h1").get_text(strip=True) == "Raid on the Tapachula shelter"
-    again = run_docket("new", "incident", "Raid on the Tapachula shelter", "--site", site)
+    again = docket("new", "incident", "Raid on the Tapachula shelter", "--site", site)
     assert again.returncode == 2 and "already exists" in again.stderr
 
 
 # -- preview server ---------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fetch(url: str) -> str | None:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
-
-
-def wait_for(predicate, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    return None
-
-
 def test_serve_rebuilds_on_change_and_keeps_last_good_site(tmp_path: Path) -> None:
     site = small_site(tmp_path / "site")
-    port = free_port()
-    log = open(tmp_path / "serve.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/incidents/fire/"
-    try:
-        first = wait_for(lambda: fetch(url))
-        assert first and "Fire at the depot" in first, open(tmp_path / "serve.log").read()
+    with preview(site, log=tmp_path / "serve.log") as p:  # --port 0: the port is read from its output
+        first = wait_for(lambda: p.fetch("incidents/fire/"))
+        assert first and "Fire at the depot" in first, p.output()
         assert "livereload" in first  # the reload script is injected into served pages
         source = site / "content/incidents/fire.md"
         source.write_text(INCIDENT.replace("Fire at the depot", "Blaze at the depot"), encoding="utf-8")
-        assert wait_for(lambda: "Blaze at the depot" in (fetch(url) or "")), open(tmp_path / "serve.log").read()
+        assert wait_for(lambda: "Blaze at the depot" in (p.fetch("incidents/fire/") or "")), p.output()
         source.write_text(INCIDENT.replace("Fire at the depot", "Broken").replace("2023-03-27", "2023-13-45"),
                           encoding="utf-8")
-        assert wait_for(lambda: "invalid date" in open(tmp_path / "serve.log").read())
-        assert "Blaze at the depot" in (fetch(url) or "")  # still the last good site
+        assert wait_for(lambda: "invalid date" in p.output()), p.output()
+        assert "Blaze at the depot" in (p.fetch("incidents/fire/") or "")  # still the last good site
         source.write_text(INCIDENT.replace("Fire at the depot", "Fixed at the depot"), encoding="utf-8")
-        assert wait_for(lambda: "Fixed at the depot" in (fetch(url) or ""))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+        assert wait_for(lambda: "Fixed at the depot" in (p.fetch("incidents/fire/") or "")), p.output()
 
 
 def test_python_error_inside_a_site_template_is_a_diagnostic(tmp_path: Path) -> None:
     site = small_site(tmp_path, **{"templates/page.html": "<p>\n{{ url(42) }}\n",
                                    "content/pages/about.md": "---\ntitle: About\n---\n"})
-    result = run_docket("build", site, cwd=Path("/"))  # paths are shown relative to the site, not the cwd
+    result = docket("build", site, cwd=Path("/"))  # paths are shown relative to the site, not the cwd
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "templates/page.html:2: error: template error: TypeError" in result.stderr
@@ -263,7 +232,7 @@ def test_python_error_inside_a_site_template_is_a_diagnostic(tmp_path: Path) -> 
 
 def test_site_templates_assets_override_theme_assets(tmp_path: Path) -> None:
     site = small_site(tmp_path, **{"templates/assets/docket.css": "body { color: black }\n"})
-    assert run_docket("build", site).returncode == 0
+    assert docket("build", site).returncode == 0
     assert (site / "output/assets/docket.css").read_text() == "body { color: black }\n"
 
 
@@ -272,9 +241,9 @@ def test_source_cited_only_in_the_body_links_back(tmp_path: Path) -> None:
         "content/sources/letter.md": "---\ntitle: Open letter\npublisher: Wire Service\n---\n",
         "content/incidents/raid.md": "---\ntitle: Raid\ndate: 2023-01-02\n---\nAs the letter said [@letter].\n",
     })
-    assert run_docket("build", site).returncode == 0
+    assert docket("build", site).returncode == 0
     out = site / "output"
-    from sitekit import linked_paths
+    from helpers import linked_paths
     assert "incidents/raid/" in linked_paths(page(out, "sources/letter/"), "sources/letter/")
     assert "incidents/raid/" in linked_paths(page(out, "publishers/wire-service/"), "publishers/wire-service/")
 
@@ -293,11 +262,11 @@ def test_source_defined_inside_a_draft_stays_hidden(tmp_path: Path) -> None:
         ---
         Body.
         """})
-    assert run_docket("build", site).returncode == 0
+    assert docket("build", site).returncode == 0
     out = site / "output"
     for hidden in ("sources/tip", "entities/informant", "publishers/tipster-weekly", "incidents/secret"):
         assert not (out / hidden).exists(), hidden
-    assert run_docket("build", site, "--drafts").returncode == 0
+    assert docket("build", site, "--drafts").returncode == 0
     for shown in ("sources/tip", "entities/informant", "publishers/tipster-weekly", "incidents/secret"):
         assert (out / shown / "index.html").is_file(), shown
 
@@ -318,7 +287,7 @@ def test_root_relative_links_are_made_relative_and_checked(tmp_path: Path) -> No
             ![Map of the area](/img/map.png)
             """,
     })
-    result = run_docket("build", site)
+    result = docket("build", site)
     assert result.returncode == 0, result.stderr
     soup = page(site / "output", "incidents/raid/")
     hrefs = [a["href"] for a in soup.find("main").select(".prose a")]
@@ -331,9 +300,9 @@ def test_root_relative_link_to_nowhere_is_an_error_with_a_suggestion(tmp_path: P
         "content/pages/methodology.md": "---\ntitle: Methodology\n---\nHow we work.\n",
         "content/incidents/raid.md": "---\ntitle: Raid\ndate: 2023-01-02\n---\nIntro.\n\nSee [how](/methodolgy/).\n",
     })
-    result = run_docket("check", site)
+    result = docket("check", site)
     assert result.returncode == 1
     assert ("content/incidents/raid.md:7: error: body: link /methodolgy/ leads to no page of this site; "
             "did you mean '/methodology/'?") in result.stderr
-    build = run_docket("build", site)
+    build = docket("build", site)
     assert build.returncode == 1 and not (site / "output").exists()

@@ -1121,6 +1121,7 @@ def test_failed_build_into_another_output_folder(tmp_path):
     out = tmp_path / "public"
     (out / "incidents").mkdir(parents=True)
     (out / "index.html").write_text("previous")
+    (out / ".docket-manifest.json").write_text('{"generator": "docket", "files": []}\n')  # an earlier build
     before = snapshot(out)
     run = docket("build", site, "--output", out)
     assert run.returncode == 1 and "Traceback" not in run.output, run.describe()

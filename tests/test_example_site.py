@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from sitekit import linked_paths, page, resolve_link
+from helpers import linked_paths, page, resolve_link
 
 FIRE = "incidents/ciudad-juarez-detention-centre-fire/"
 

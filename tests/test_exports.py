@@ -8,7 +8,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from sitekit import page, run_docket, write_site
+from helpers import page, docket, write_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FIRE = "ciudad-juarez-detention-centre-fire"
@@ -68,7 +68,7 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
         ---
         Body.
         """})
-    assert run_docket("build", site).returncode == 0
+    assert docket("build", site).returncode == 0
     row = read_csv(site / "output/data/incidents.csv")[0]
     assert row["title"].startswith("'=HYPERLINK") and row["summary"] == "'@SUM(1+1)"
     data = json.loads((site / "output/data/incidents.json").read_text(encoding="utf-8"))

@@ -1,51 +1,25 @@
-"""`docket serve` in a real browser: an edit reloads the page the writer has open."""
+"""`docket serve` in a real browser: an edit reloads the open page; drafts carry their banner."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-
-from sitekit import write_site
+from helpers import write_site
+from preview import preview
 
 pytestmark = pytest.mark.browser
 
 INCIDENT = "---\ntitle: {title}\ndate: 2023-03-27\n---\nThe fire began at night.\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_served(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"docket serve did not answer at {url}")
+DRAFT = "---\ntitle: Secret raid\ndate: 2023-04-01\ndraft: true\n---\nText.\n"
 
 
 def test_an_edit_reloads_the_open_page(tmp_path: Path, open_page) -> None:
     site = write_site(tmp_path / "site", {"content/incidents/fire.md": INCIDENT.format(title="Fire at the depot")})
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(site), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}/incidents/fire/"
-        wait_until_served(url)
+    with preview(site, log=tmp_path / "serve.log") as p:  # --port 0: the real port is read from its output
         page, watch = open_page(1280)
-        page.goto(url)
+        page.goto(p.url + "incidents/fire/")
         assert page.locator("h1").inner_text() == "Fire at the depot"
         page.evaluate("window.__notReloadedYet = true")
         time.sleep(1)  # let livereload's websocket connect before the edit
@@ -53,7 +27,17 @@ def test_an_edit_reloads_the_open_page(tmp_path: Path, open_page) -> None:
         page.wait_for_function("document.querySelector('h1').innerText === 'Blaze at the depot'", timeout=20_000)
         assert page.evaluate("window.__notReloadedYet === undefined")  # a real reload, not a stale page
         watch.assert_clean("preview")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+
+
+def test_a_draft_in_the_preview_says_it_is_not_published(tmp_path: Path, open_page) -> None:
+    site = write_site(tmp_path / "site", {"content/incidents/fire.md": INCIDENT.format(title="Fire at the depot"),
+                                          "content/incidents/secret.md": DRAFT})
+    with preview(site, log=tmp_path / "serve.log") as p:
+        page, watch = open_page(390)
+        page.goto(p.url + "incidents/secret/")
+        banner = page.get_by_role("status")
+        assert banner.inner_text().startswith("DRAFT — NOT PUBLISHED")  # upper-cased by the theme's CSS
+        assert banner.is_visible() and banner.bounding_box()["y"] < page.locator("h1").bounding_box()["y"]
+        page.goto(p.url + "incidents/fire/")
+        assert page.get_by_role("status").count() == 0
+        watch.assert_clean("preview of a draft")

@@ -1,0 +1,150 @@
+"""Rebuild on every save, whatever goes wrong, and say what happened on one line.
+
+watchfiles (OS file events, not polling) watches the site folder. A change to
+``site.yaml``, ``content/``, ``templates/`` or ``static/`` that is not an
+editor's scratch file runs the same ``build()`` as ``docket build``. Nothing a
+build does may end the watching: content and template errors are diagnostics,
+and anything raised (a usage error such as a deleted ``site.yaml``, an
+``OSError`` from the disk, a bug) is printed as one line. The writer never
+commits a failed build, so the last good site goes on being served, and the
+next save that fixes the problem rebuilds and reloads the open pages.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import watchfiles
+
+from ..build import build
+from ..loader import CONFIG_NAME, UsageError
+
+WATCHED = ("content", "templates", "static")
+# Files editors write next to the one being edited: Vim's write test (4913), JetBrains' safe-write copies.
+SCRATCH_NAMES = ("4913",)
+SCRATCH_SUFFIXES = ("~", "#", ".swp", ".swx", "___jb_tmp___", "___jb_old___")
+DEBOUNCE_MS = 200
+RETRY_SECONDS = 1.0
+
+
+def say(line: str, *, error: bool = False) -> None:
+    print(line, file=sys.stderr if error else sys.stdout, flush=True)
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: ``path: reason`` for OS errors, ``Type: message`` otherwise."""
+    if isinstance(exc, OSError) and exc.strerror:
+        paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+        text = f"{' -> '.join(paths)}: {exc.strerror}" if paths else exc.strerror
+    else:
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return " ".join(text.split())
+
+
+def is_scratch(name: str) -> bool:
+    """Hidden files (``.x.swp``, ``.#x`` locks, ``.goutputstream-…``), backups and other editor leftovers."""
+    return name.startswith((".", "#")) or name in SCRATCH_NAMES or name.endswith(SCRATCH_SUFFIXES)
+
+
+def relevant(site: Path, path: str) -> bool:
+    """Whether a change at ``path`` can change the built site."""
+    try:
+        parts = Path(path).relative_to(site).parts
+    except ValueError:
+        return False
+    if not parts or any(part.startswith(".") for part in parts) or is_scratch(parts[-1]):
+        return False
+    return parts[0] in WATCHED or parts == (CONFIG_NAME,)
+
+
+class Rebuilder:
+    """Runs one build at a time and reports its outcome on the terminal."""
+
+    def __init__(self, site: Path, output: Path, drafts: bool) -> None:
+        self.site, self.output, self.drafts = site, output, drafts
+        self.lock = threading.Lock()
+
+    def first(self) -> bool:
+        """The first build. A usage error (not a site, an output folder that is not Docket's) is raised."""
+        try:
+            return self._run("built", "")
+        except UsageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the preview starts anyway, and the next save retries
+            return self._failed(f"docket: build failed: {one_line(exc)}")
+
+    def __call__(self, reason: str) -> bool:
+        """A rebuild after a change; never raises. True when the new site is in place."""
+        try:
+            return self._run("rebuilt", reason)
+        except UsageError as exc:
+            return self._failed(f"docket: error: {one_line(exc)}")
+        except Exception as exc:  # noqa: BLE001 - whatever a build raises, the watching must go on
+            return self._failed(f"docket: rebuild failed: {one_line(exc)}")
+
+    def _run(self, verb: str, reason: str) -> bool:
+        with self.lock:
+            started = time.perf_counter()
+            result = build(self.site, self.output, drafts=self.drafts, base_path="/")
+            if result.diagnostics.items:
+                say(result.diagnostics.report(), error=True)
+            if not result.ok:
+                return self._failed("docket: build failed")
+            say(f"docket: {verb} {result.pages} files in {time.perf_counter() - started:.2f} s{reason}")
+            return True
+
+    def _failed(self, line: str) -> bool:
+        say(f"{line}; still serving the last good build", error=True)
+        return False
+
+
+def describe(names: list[str]) -> str:
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f" after a change to {shown}"
+
+
+def changed_names(site: Path, changes: Iterable[tuple[watchfiles.Change, str]]) -> list[str]:
+    return sorted({Path(path).relative_to(site).as_posix() for _, path in changes})
+
+
+class Watcher:
+    """A thread that rebuilds on every relevant change and calls ``on_rebuilt`` after each good one."""
+
+    def __init__(self, site: Path, rebuild: Callable[[str], bool], on_rebuilt: Callable[[str], None]) -> None:
+        self.site, self.rebuild, self.on_rebuilt = site, rebuild, on_rebuilt
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="docket-watch", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.stop_event.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout)
+
+    def _run(self) -> None:
+        failing = False
+        while not self.stop_event.is_set():
+            try:
+                self._watch()  # returns when stopped, or if the watched folder went away
+                failing = False
+            except Exception as exc:  # noqa: BLE001 - the thread must outlive anything the watching meets
+                if not failing:  # once, not every second while the problem lasts
+                    say(f"docket: watching failed: {one_line(exc)}; trying again", error=True)
+                failing = True
+            self.stop_event.wait(RETRY_SECONDS)
+
+    def _watch(self) -> None:
+        # The site folder itself is watched, so that templates/ or static/ created later count too.
+        for changes in watchfiles.watch(self.site, watch_filter=lambda _, path: relevant(self.site, path),
+                                        stop_event=self.stop_event, debounce=DEBOUNCE_MS, step=50,
+                                        rust_timeout=500, yield_on_timeout=False, raise_interrupt=False,
+                                        ignore_permission_denied=True):
+            names = changed_names(self.site, changes)
+            if names and self.rebuild(describe(names)):
+                self.on_rebuilt(names[0])
