@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .build import build
+from .build import BuildResult, build
 from .loader import UsageError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -46,30 +46,38 @@ def describe_os_error(exc: OSError) -> str:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="docket", description="Build an investigative site from Markdown incidents.")
+    parser = argparse.ArgumentParser(prog="docket",
+                       description="Build an investigative site from Markdown incidents.")
     parser.add_argument("--version", action="version", version=f"docket {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("build", help="validate the content and build the site", description="Validate the content and build the site into the output folder (replaced atomically; untouched when there are errors).")
+    p = sub.add_parser("build", help="validate the content and build the site",
+                       description="Validate the content and build the site into the output folder "
+                       "(replaced atomically; untouched when there are errors).")
     p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
     p.add_argument("--output", "-o", metavar="DIR", help="where to write the site (default: SITE_DIR/output)")
     p.add_argument("--drafts", action="store_true", help="include drafts and embargoed items")
     p.set_defaults(run=run_build)
 
-    p = sub.add_parser("check", help="validate the content; write nothing", description="Validate the content and templates without writing anything.")
+    p = sub.add_parser("check", help="validate the content; write nothing",
+                       description="Validate the content and templates without writing anything.")
     p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
     p.add_argument("--drafts", action="store_true", help="include drafts and embargoed items")
     p.set_defaults(run=run_check)
 
-    p = sub.add_parser("serve", help="preview the site, rebuilding and reloading on every change", description="Build the site, serve it on loopback, rebuild on every change under content/, templates/, static/ or site.yaml and reload the open page.")
+    p = sub.add_parser("serve", help="preview the site, rebuilding and reloading on every change",
+                       description="Build the site, serve it on loopback, rebuild on every change under content/, "
+                       "templates/, static/ or site.yaml and reload the open page.")
     p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--output", "-o", metavar="DIR", help="where to write the preview (default: a temporary folder)")
-    p.add_argument("--no-drafts", dest="drafts", action="store_false", help="hide drafts in the preview (shown by default)")
+    p.add_argument("--no-drafts", dest="drafts", action="store_false",
+                   help="hide drafts in the preview (shown by default)")
     p.set_defaults(run=run_serve)
 
-    p = sub.add_parser("new", help="start a new incident, report, source, entity or page", description="Write a new content file with its front matter filled in, ready to edit.")
+    p = sub.add_parser("new", help="start a new incident, report, source, entity or page",
+                       description="Write a new content file with its front matter filled in, ready to edit.")
     p.add_argument("kind", choices=["incident", "report", "source", "entity", "page"])
     p.add_argument("title", help="the title (the file name is made from it)")
     p.add_argument("--site", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
@@ -77,13 +85,13 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def print_diagnostics(result) -> None:
+def print_diagnostics(result: BuildResult) -> None:
     diags = result.diagnostics
     if diags.items:
         print(diags.report(), file=sys.stderr)
 
 
-def run_build(args) -> int:
+def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = build(args.site, args.output, drafts=args.drafts)
     print_diagnostics(result)
@@ -94,7 +102,7 @@ def run_build(args) -> int:
     return EXIT_OK
 
 
-def run_check(args) -> int:
+def run_check(args: argparse.Namespace) -> int:
     result = build(args.site, drafts=args.drafts, write=False)
     print_diagnostics(result)
     if not result.ok:
@@ -103,13 +111,13 @@ def run_check(args) -> int:
     return EXIT_OK
 
 
-def run_serve(args) -> int:
+def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve  # livereload and watchfiles load only for the preview
 
     return serve(Path(args.site), args.host, args.port, args.output, args.drafts)
 
 
-def run_new(args) -> int:
+def run_new(args: argparse.Namespace) -> int:
     from .scaffold import new_content
 
     path = new_content(Path(args.site), args.kind, args.title)

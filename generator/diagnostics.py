@@ -8,9 +8,9 @@ so a writer sees every problem in one run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
@@ -43,10 +43,12 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def error(self, path: str, line: int, field_name: str, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(path, line or 0, ERROR, _one_line(field_name), _one_line(message), _one_line(hint)))
+        self.items.append(Diagnostic(path, line or 0, ERROR, _one_line(field_name), _one_line(message),
+                                     _one_line(hint)))
 
     def warning(self, path: str, line: int, field_name: str, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(path, line or 0, WARNING, _one_line(field_name), _one_line(message), _one_line(hint)))
+        self.items.append(Diagnostic(path, line or 0, WARNING, _one_line(field_name), _one_line(message),
+                                     _one_line(hint)))
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)

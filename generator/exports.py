@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .graph import SiteGraph
 from .markdown import RenderedBody
@@ -78,7 +79,7 @@ def source_record(graph: SiteGraph, source: Source) -> dict[str, Any]:
         "original_url": source.url, "archive_url": source.archive_url,
         "published": _date(source.published), "accessed": _date(source.accessed),
         "reliability": source.reliability, "notes": source.notes,
-        "cited_by": [getattr(item, "slug") for item in graph.citing.get(source.id, ())],
+        "cited_by": [item.slug for item in graph.citing.get(source.id, ())],
     }
 
 

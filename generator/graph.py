@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .diagnostics import Diagnostics
 from .model import Claim, Content, Entity, Incident, Page, Reference, Report, SiteConfig, Source
@@ -54,7 +56,7 @@ class SiteGraph:
 
 
 def resolve(content: Content, diags: Diagnostics, now: dt.datetime, include_drafts: bool) -> SiteGraph:
-    def published(item) -> bool:
+    def published(item: Incident | Report | Page) -> bool:
         return is_published(item.publishing, now, include_drafts)
 
     incidents = _unique(content.incidents, "slug", "incident slug", diags)
@@ -112,8 +114,9 @@ def add_citations(graph: SiteGraph, cited: dict[tuple[str, str], tuple[str, ...]
     gets a page when it has a file or a published item cites it, so a source defined
     only inside a draft stays hidden with the draft.
     """
-    citing: dict[str, list] = defaultdict(list)
-    for item in (*graph.incidents, *graph.reports):
+    citing: dict[str, list[Incident | Report]] = defaultdict(list)
+    items: tuple[Incident | Report, ...] = (*graph.incidents, *graph.reports)
+    for item in items:
         for sid in cited.get((item.kind, item.slug), ()):
             citing[sid].append(item)
     public = {sid: s for sid, s in graph.sources.items() if s.from_file or sid in citing}
@@ -122,13 +125,15 @@ def add_citations(graph: SiteGraph, cited: dict[tuple[str, str], tuple[str, ...]
                                terms=terms, incident_terms=incident_terms)
 
 
-def _unique(items, key: str, what: str, diags: Diagnostics) -> dict:
-    seen: dict = {}
+def _unique(items: Iterable[Any], key: str, what: str, diags: Diagnostics) -> dict[str, Any]:
+    # Any: incidents, reports, pages and entities share 'path' and a key attribute but no base class.
+    seen: dict[str, Any] = {}
     for item in items:
         value = getattr(item, key)
         if value in seen:
             first = seen[value]
-            diags.error(item.path, getattr(item, "line", 1), key, f"duplicate {what} {value!r}, also used by {first.path}",
+            diags.error(item.path, getattr(item, "line", 1), key,
+                        f"duplicate {what} {value!r}, also used by {first.path}",
                         "rename one of the files or set a different 'slug'")
             continue
         seen[value] = item
@@ -157,9 +162,10 @@ def _entities(content: Content, diags: Diagnostics) -> dict[str, Entity]:
     return entities
 
 
-def _listed_sources(incidents, reports) -> set[str]:
+def _listed_sources(incidents: Iterable[Incident], reports: Iterable[Report]) -> set[str]:
     """Sources a published item lists in front matter: they get a page even if defined in a draft."""
-    ids = {ref.id for item in (*incidents, *reports) for ref in item.sources}
+    items: tuple[Incident | Report, ...] = (*incidents, *reports)
+    ids = {ref.id for item in items for ref in item.sources}
     return ids | {ref.id for i in incidents for claim in i.claims for ref in claim.sources}
 
 
@@ -170,12 +176,16 @@ def _check_page_slugs(pages: dict[str, Page], diags: Diagnostics) -> None:
                         "rename the file or set another 'slug'")
 
 
-def _check_references(incidents, reports, all_incidents, sources, entities, live_slugs, diags) -> None:
-    def check(ref: Reference, known, what: str, hint: str, live=None) -> None:
+def _check_references(incidents: Iterable[Incident], reports: Iterable[Report], all_incidents: Mapping[str, Incident],
+                      sources: Mapping[str, Source], entities: Mapping[str, Entity], live_slugs: set[str],
+                      diags: Diagnostics) -> None:
+    def check(ref: Reference, known: Mapping[str, object] | set[str], what: str, hint: str,
+              live: set[str] | None = None) -> None:
         if ref.id not in known:
             diags.error(ref.path, ref.line, ref.field, f"unknown {what} {ref.id!r}", hint)
         elif live is not None and ref.id not in live:
-            diags.error(ref.path, ref.line, ref.field, f"links to the unpublished {what} {ref.id!r} (a draft or embargoed)",
+            diags.error(ref.path, ref.line, ref.field,
+                        f"links to the unpublished {what} {ref.id!r} (a draft or embargoed)",
                         "publish it, remove the link, or build with --drafts")
 
     source_hint = "define it inline with a title, or add content/sources/<id>.md"
@@ -196,7 +206,9 @@ def _check_references(incidents, reports, all_incidents, sources, entities, live
             check(ref, sources, "source", source_hint)
 
 
-def _targets(incidents, reports, sources, entities, pages, published, named) -> dict[str, tuple[Target, ...]]:
+def _targets(incidents: Mapping[str, Incident], reports: Mapping[str, Report], sources: Mapping[str, Source],
+             entities: Mapping[str, Entity], pages: Mapping[str, Page],
+             published: Callable[[Incident | Report | Page], bool], named: set[str]) -> dict[str, tuple[Target, ...]]:
     out: dict[str, list[Target]] = defaultdict(list)
     for slug, i in incidents.items():
         out[slug].append(Target("incident", slug, i.title, path_of("incident", slug), published(i)))

@@ -8,8 +8,8 @@ resolved; they cannot point nowhere.)
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from difflib import get_close_matches
-from typing import Iterable, Iterator
 
 from .diagnostics import Diagnostics
 from .markdown import LocalLink, RenderedBody
@@ -32,7 +32,8 @@ def check_local_links(bodies: Iterable[RenderedBody], built: set[str], diags: Di
             if pages is None:  # only a failing build pays for the suggestions
                 pages = sorted("/" + p.removesuffix("index.html") for p in built if p.endswith("index.html"))
             close = get_close_matches("/" + link.target, pages, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "use [[id]] to link to an incident, report, source, entity or page"
+            hint = (f"did you mean '{close[0]}'?" if close
+                    else "use [[id]] to link to an incident, report, source, entity or page")
             diags.error(link.path, link.line, "body", f"link {link.href} leads to no page of this site", hint)
 
 

@@ -36,7 +36,7 @@ def _keys(incident: Incident) -> dict[str, set[str]]:
     }
 
 
-def related_incidents(incidents: list[Incident], limit: int):
+def related_incidents(incidents: list[Incident], limit: int) -> dict[str, tuple[Related, ...]]:
     by_slug = {i.slug: i for i in incidents}
     keys = {i.slug: _keys(i) for i in incidents}
     index: dict[tuple[str, str], list[str]] = defaultdict(list)

@@ -7,6 +7,7 @@ Hugo's taxonomies, so every place and publisher links back to its incidents.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostics
@@ -40,7 +41,8 @@ class _Collector:
         self.sources: dict[str, dict[str, Source]] = defaultdict(dict)
         self.country: dict[str, str] = {}
 
-    def add(self, slug: str, name: str, incident=None, report=None, source=None) -> None:
+    def add(self, slug: str, name: str, incident: Incident | None = None, report: Report | None = None,
+            source: Source | None = None) -> None:
         if not slug:
             return
         self.names[slug].add(name)
@@ -82,7 +84,8 @@ def place_slugs(incidents: list[Incident]) -> dict[tuple[str, str], str]:
 
 
 def build_terms(incidents: list[Incident], reports: list[Report], sources: dict[str, Source],
-                citing: dict[str, list], diags: Diagnostics):
+                citing: Mapping[str, Sequence[Incident | Report]], diags: Diagnostics,
+                ) -> tuple[dict[str, tuple[Term, ...]], dict[str, dict[str, tuple[Term, ...]]]]:
     collectors = {kind: _Collector(kind) for kind in TERM_KINDS}
     places = place_slugs(incidents)
     per_incident: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
