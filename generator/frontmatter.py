@@ -149,6 +149,14 @@ def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset:
         last_line = line_offset + text.count("\n") + 1  # PyYAML may point just past the end
         line = min(mark.line + 1 + line_offset, last_line) if mark else line_offset + 1
         problem = exc.problem or exc.context or "invalid YAML"
+        if "maximum nesting depth" in problem:
+            # PyYAML 6.0.4's libyaml binding has a nesting limit of its own (1,000 levels):
+            # report it in the same words as Docket's own limit, at the line where it started.
+            start = exc.context_mark or mark
+            line = min(start.line + 1 + line_offset, last_line) if start else line
+            diags.error(path, line, "", f"YAML is nested more than {MAX_DEPTH} levels deep",
+                        "flatten the value: front matter needs a few levels at most")
+            return None, {}
         if exc.problem and exc.context and exc.context_mark:
             context_line = min(exc.context_mark.line + 1 + line_offset, last_line)
             problem += f" ({exc.context} that starts on line {context_line})"
