@@ -42,6 +42,15 @@ title: Test site
 base_url: https://example.org/
 """
 
+# The smallest valid incident, for tests about something other than its content.
+INCIDENT = """
+    ---
+    title: Fire at the depot
+    date: 2023-03-27
+    ---
+    The fire began at night.
+    """
+
 # --------------------------------------------------------------------------
 # Writing sites
 

@@ -27,19 +27,13 @@ from helpers import (
     build_fails,
     build_ok,
     docket,
+    INCIDENT,
     expect,
     page,
     snapshot,
     write_site,
 )
 
-INCIDENT = """
-    ---
-    title: Fire at the depot
-    date: 2023-03-27
-    ---
-    The fire began at night.
-    """
 SECRET = "root:x:0:0:TOP-SECRET-MARKER:/root:/bin/bash\n"
 # A build that hangs on a FIFO must fail the test, not the suite.
 TIMEOUT = 30

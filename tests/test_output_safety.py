@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REPO, Run, assert_no_traceback, build_ok, docket, page, snapshot, stray_build_folders, write_site
+from helpers import INCIDENT, REPO, Run, assert_no_traceback, build_ok, docket, page, snapshot, stray_build_folders, write_site
 
 from generator import cli, writer
 from generator.loader import UsageError
@@ -33,13 +33,6 @@ from generator.writer import StagedOutput
 
 MANIFEST = ".docket-manifest.json"
 FIRE = "content/incidents/fire.md"
-INCIDENT = """
-    ---
-    title: Fire at the depot
-    date: 2023-03-27
-    ---
-    The fire began at night.
-    """
 
 
 def small_site(root: Path) -> Path:
