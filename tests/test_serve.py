@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import http.client
 import json
 import os
 import socket
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from helpers import docket, page, write_site
 from preview import Preview, preview, wait_for
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
+
+T = TypeVar("T")
 
 INCIDENT = """\
 ---
@@ -176,10 +181,16 @@ async def reload_message(url: str, origin: str, edit: Path, text: str) -> dict[s
         conn.close()
 
 
+def run_in_own_thread(coroutine: Coroutine[object, object, T]) -> T:
+    """asyncio.run in a fresh thread: Playwright's sync API keeps a loop running in this one on the same worker."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_an_edit_rebuilds_and_tells_open_pages_to_reload(tmp_path: Path) -> None:
     site = small_site(tmp_path)
     with preview(site, log=tmp_path / "serve.log") as p:
-        message = asyncio.run(reload_message(p.url, p.url.rstrip("/"), site / FIRE, fire("Blaze at the depot")))
+        message = run_in_own_thread(reload_message(p.url, p.url.rstrip("/"), site / FIRE, fire("Blaze at the depot")))
         assert message["command"] == "reload", message
         assert "Blaze at the depot" in (p.fetch("incidents/fire/") or ""), p.output()
 
