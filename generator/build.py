@@ -1,9 +1,11 @@
 """``build()``: the pipeline, one stage after another.
 
-load → validate → resolve the graph → render Markdown → plan and render pages
-→ write atomically. Each stage adds to one ``Diagnostics``; nothing is written
-when any stage reported an error. The CLI, the preview server and the tests
-all call this same function.
+load → validate → resolve the graph → render Markdown → plan pages → render
+or reuse them → write atomically. Each unit of work (a file validated, a body
+rendered, a page rendered) returns its own diagnostics, which the build
+collects; nothing is published when any of them is an error. A
+``BuildSession`` carries caches from one build to the next. The CLI, the
+preview server and the tests all call this same function.
 
 Docket replaces only a folder it made (see ``writer.check_owned``), and never
 one that is, holds or lies inside the site's own files.
@@ -14,20 +16,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostics
 from .exports import render_exports
+from .fingerprint import TemplateDigests
 from .graph import add_citations, resolve
-from .links import check_local_links, tracked
+from .links import check_local_links
 from .loader import CONFIG_NAME, UsageError, load_site
-from .markdown import render_all
+from .markdown import RenderedBody, render_all
+from .model import Content, Incident, Page, Report
 from .pages import plan_pages
-from .render import render_pages
+from .produce import PageOutcome, PageRecord, Producer, produce_all
+from .render import OutputFile, PageRenderer, SiteInputs
+from .session import BuildSession, inputs_digest
 from .validate import validate
-from .writer import StagedOutput, check_owned, remove_leftovers
+from .writer import ManifestEntry, StagedOutput, check_owned, remove_leftovers
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,7 @@ class BuildResult:
     diagnostics: Diagnostics
     output: Path | None  # None when nothing was written (errors, or check only)
     pages: int  # files rendered: pages, data exports and the feed (static files not counted)
+    rendered: int = 0  # pages rendered by this build; the rest were unchanged and kept
 
     @property
     def ok(self) -> bool:
@@ -42,40 +48,103 @@ class BuildResult:
 
 
 def build(site_dir: str | Path = ".", output: str | Path | None = None, *, drafts: bool = False,
-          write: bool = True, now: dt.datetime | None = None, base_path: str | None = None) -> BuildResult:
+          write: bool = True, now: dt.datetime | None = None, base_path: str | None = None,
+          session: BuildSession | None = None, cache: bool = True, jobs: int | None = None) -> BuildResult:
     """Build the site in ``site_dir`` into ``output`` (default ``site_dir/output``).
 
     ``write=False`` validates and renders everything but writes nothing (``docket check``).
     ``base_path`` overrides the path of ``base_url`` for root-relative links (the preview uses "/").
+    ``session`` carries caches from one build to the next (the preview keeps one); without one, a
+    session is made for this build, saved in ``.docket-cache/`` unless ``cache`` is False.
+    ``jobs`` is the number of processes that render pages (default: one per core).
     """
     diags = Diagnostics()
     site_dir = Path(site_dir).resolve()
     now = now or dt.datetime.now(dt.UTC)
+    # `docket check` writes nothing at all, not even the cache.
+    session = session or BuildSession(site_dir, cache=cache and write, drafts=drafts, jobs=jobs)
+    session.begin(diags)
 
     loaded = load_site(site_dir, diags)
     target = prepare_output(site_dir, output) if write else None
-    content = validate(loaded, diags)
+    inputs = inputs_digest(loaded, drafts, base_path, str(target))
+    last = session.unchanged(inputs, target, now) if not diags.items else None
+    if last is not None:  # made from exactly these inputs, and still in place: nothing to do
+        last.replay(diags)
+        return BuildResult(diags, target, last.pages, 0)
+    content = validate(loaded, diags, session, session.jobs)
     graph = resolve(content, diags, now, drafts)
-    bodies = render_all(graph, diags)
+    bodies = render_all(graph, diags, session, session.jobs)
     graph = add_citations(graph, {key: body.sources for key, body in bodies.items()}, diags)
     if diags.has_errors:
+        session.finish(None, None, diags)
         return BuildResult(diags, None, 0)
     base = base_path if base_path is not None else urlsplit(graph.config.base_url).path
-    built: set[str] = {f.target for f in (*loaded.theme_assets, *loaded.static)}
-    pages = tracked(chain(render_pages(graph, plan_pages(graph, bodies), loaded.templates_dir, diags, base, site_dir),
-                          render_exports(graph, bodies)), built)
+    site_inputs = SiteInputs(graph.config, graph.pages, base)
+    renderer = PageRenderer(session.environment(loaded.templates_dir, diags), site_inputs, site_dir)
+    jobs_planned = list(plan_pages(graph, bodies, now))
+    exports = list(render_exports(graph, bodies))
+    built: set[str] = {f.target for f in (*loaded.theme_assets, *loaded.static)} | {f.path for f in exports}
     if target is None:  # docket check
-        count = sum(1 for _ in pages)
-        check_local_links(bodies.values(), built, diags)
-        return BuildResult(diags, None, count)
-    with StagedOutput(target) as staged:
-        staged.write_all(pages)
+        outcomes = produce_all(Producer(renderer, session.digests, TemplateDigests(renderer.env), {}, None, None),
+                               jobs_planned, session.jobs)
+        return _checked(outcomes, exports, bodies, built, diags)
+    with StagedOutput(target, reuse=cache) as staged:
+        producer = Producer(renderer, session.digests, TemplateDigests(renderer.env), session.pages_for(target),
+                            target, staged.root)
+        outcomes = produce_all(producer, jobs_planned, session.jobs)
+        records = _take(outcomes, staged, built, diags)
         check_local_links(bodies.values(), built, diags)
         if diags.has_errors:
+            session.finish(None, None, diags)
             return BuildResult(diags, None, 0)
-        staged.copy_static([*loaded.theme_assets, *loaded.static])
+        for file in exports:
+            _keep(records, staged, file.path, producer.place(file.path, file.data))
+        # The site's static files replace the theme's of the same name.
+        for static in {f.target: f for f in (*loaded.theme_assets, *loaded.static)}.values():
+            _keep(records, staged, static.target, producer.place_static(static)[0])
         staged.commit()
-        return BuildResult(diags, target, staged.count)
+    session.finish(target, records, diags)
+    pages = sum(1 for o in outcomes if o.record is not None) + len(exports)
+    session.remember(inputs, target, next_embargo_end(content, now), pages, diags)
+    return BuildResult(diags, target, pages, sum(o.rendered for o in outcomes))
+
+
+def next_embargo_end(content: Content, now: dt.datetime) -> float | None:
+    """When the next embargo ends (a timestamp): from then on, the same inputs make another site."""
+    items: tuple[Incident | Report | Page, ...] = (*content.incidents, *content.reports, *content.pages)
+    ends = [item.publishing.publish_after.value.timestamp() for item in items
+            if item.publishing.publish_after is not None and item.publishing.publish_after.value > now]
+    return min(ends, default=None)
+
+
+def _keep(records: dict[str, PageRecord], staged: StagedOutput, path: str, record: PageRecord) -> None:
+    records[path] = record
+    staged.record(path, ManifestEntry(record.size, record.sha256))
+
+
+def _take(outcomes: list[PageOutcome], staged: StagedOutput, built: set[str],
+          diags: Diagnostics) -> dict[str, PageRecord]:
+    """Collect the pages' diagnostics and records; the manifest learns every page placed in ``staged``."""
+    records = {}
+    for outcome in outcomes:
+        diags.extend(outcome.diagnostics)
+        if outcome.record is not None:
+            records[outcome.path] = outcome.record
+            staged.record(outcome.path, ManifestEntry(outcome.record.size, outcome.record.sha256))
+            built.add(outcome.path)
+    return records
+
+
+def _checked(outcomes: list[PageOutcome], exports: list[OutputFile], bodies: dict[tuple[str, str], RenderedBody],
+             built: set[str], diags: Diagnostics) -> BuildResult:
+    for outcome in outcomes:
+        diags.extend(outcome.diagnostics)
+        if outcome.record is not None:
+            built.add(outcome.path)
+    check_local_links(bodies.values(), built, diags)
+    count = sum(1 for o in outcomes if o.record is not None) + len(exports)
+    return BuildResult(diags, None, count, count - len(exports))
 
 
 def prepare_output(site_dir: Path, output: str | Path | None) -> Path:

@@ -57,12 +57,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
     p.add_argument("--output", "-o", metavar="DIR", help="where to write the site (default: SITE_DIR/output)")
     p.add_argument("--drafts", action="store_true", help="include drafts and embargoed items")
+    add_speed_options(p)
     p.set_defaults(run=run_build)
 
     p = sub.add_parser("check", help="validate the content; write nothing",
                        description="Validate the content and templates without writing anything.")
     p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
     p.add_argument("--drafts", action="store_true", help="include drafts and embargoed items")
+    add_speed_options(p)
     p.set_defaults(run=run_check)
 
     p = sub.add_parser("serve", help="preview the site, rebuilding and reloading on every change",
@@ -85,6 +87,23 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_speed_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", "-j", type=positive, metavar="N",
+                   help="processes that render pages (default: one per core)")
+    p.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="build from scratch: neither read nor write SITE_DIR/.docket-cache/")
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
+
+
 def print_diagnostics(result: BuildResult) -> None:
     diags = result.diagnostics
     if diags.items:
@@ -93,17 +112,18 @@ def print_diagnostics(result: BuildResult) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    result = build(args.site, args.output, drafts=args.drafts)
+    result = build(args.site, args.output, drafts=args.drafts, cache=args.cache, jobs=args.jobs)
     print_diagnostics(result)
     if not result.ok:
         print("docket: build failed; the previous output was left as it was", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"docket: built {result.pages} files into {result.output} in {time.perf_counter() - started:.2f} s")
+    print(f"docket: built {result.pages} files into {result.output} in {time.perf_counter() - started:.2f} s "
+          f"({result.rendered} pages rendered, the others unchanged)")
     return EXIT_OK
 
 
 def run_check(args: argparse.Namespace) -> int:
-    result = build(args.site, drafts=args.drafts, write=False)
+    result = build(args.site, drafts=args.drafts, write=False, cache=args.cache, jobs=args.jobs)
     print_diagnostics(result)
     if not result.ok:
         return EXIT_CONTENT

@@ -7,9 +7,10 @@ those only claims cite. A source cited twice keeps its number.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 import nh3
@@ -19,7 +20,7 @@ from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 from slugify import slugify
 
-from .diagnostics import Diagnostics, did_you_mean
+from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .graph import SiteGraph
 from .mdplugins import (
     docket_anchors_plugin,
@@ -27,6 +28,7 @@ from .mdplugins import (
     docket_references_plugin,
 )
 from .model import Entity, Incident, Page, Report, Source
+from .parallel import fork_map
 from .urls import EXPECTED, path_of, relative
 
 Item = Incident | Report | Source | Entity | Page
@@ -62,7 +64,7 @@ class RenderedBody:
     html: Markup
     toc: tuple[TocEntry, ...]
     sources: tuple[str, ...]  # source ids, numbered 1.. in this order
-    cited: frozenset[str]  # ids the body itself cites (the rest are only listed)
+    cited: tuple[str, ...]  # ids the body itself cites, sorted (the rest are only listed)
     uses: dict[str, int]  # source id -> how many times the body cites it
     local_links: tuple[LocalLink, ...] = ()
 
@@ -95,7 +97,12 @@ def make_parser(allow_html: bool) -> MarkdownIt:
 
 
 class PageContext:
-    """Resolves one page's citations and wiki-links, numbering its sources."""
+    """Resolves one page's citations and wiki-links, numbering its sources.
+
+    Every question a body asks of the rest of the site goes through ``cite`` and
+    ``link``; their answers are recorded in ``answers`` so that a cached body can
+    be reused exactly when the same questions get the same answers (see ``BodyCache``).
+    """
 
     def __init__(self, graph: SiteGraph, diags: Diagnostics, path: str, body_line: int,
                  page_path: str, listed: tuple[str, ...]):
@@ -105,11 +112,13 @@ class PageContext:
         self.local_links: list[LocalLink] = []
         self.uses: dict[str, int] = {}
         self.listed = listed
+        self.answers: list[tuple[str, str, object]] = []
 
     def _line(self, line: int) -> int:
         return self.body_line + line
 
     def cite(self, source_id: str, line: int) -> tuple[int, str] | None:
+        self.answers.append(("cite", source_id, source_id in self.graph.sources))
         if source_id not in self.graph.sources:
             hint = did_you_mean(source_id, self.graph.sources) or "define it in 'sources' or content/sources/"
             self.diags.error(self.path, self._line(line), "body", f"unknown source {source_id!r} in [@{source_id}]",
@@ -120,6 +129,11 @@ class PageContext:
         return number, f"cite-{source_id}-{self.uses[source_id]}"
 
     def link(self, spec: str, line: int) -> tuple[str, str] | None:
+        answer = self._link(spec, line)
+        self.answers.append(("link", spec, answer))
+        return answer
+
+    def _link(self, spec: str, line: int) -> tuple[str, str] | None:
         kind, _, ident = spec.rpartition(":")
         found = [t for t in self.graph.targets.get(ident, ()) if not kind or t.kind == kind]
         where = self._line(line)
@@ -151,6 +165,7 @@ class PageContext:
         return relative(self.page_path, path.lstrip("/")) + sep + rest
 
     def numbered_sources(self) -> tuple[str, ...]:
+        self.answers.append(("listed", "", tuple(sid in self.graph.sources for sid in self.listed)))
         for source_id in self.listed:
             if source_id in self.graph.sources:
                 self.order.setdefault(source_id, len(self.order) + 1)
@@ -164,16 +179,41 @@ def listed_sources(item: Item) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
-def render_body(md: MarkdownIt, graph: SiteGraph, diags: Diagnostics, item: Item, page_path: str) -> RenderedBody:
+@dataclass(frozen=True, slots=True)
+class BodyResult:
+    """One body rendered: the HTML and its source list, its findings, and what it asked of the site."""
+
+    body: RenderedBody
+    diagnostics: tuple[Diagnostic, ...]
+    answers: tuple[tuple[str, str, object], ...]
+
+
+def render_body(md: MarkdownIt, graph: SiteGraph, item: Item, page_path: str) -> BodyResult:
+    diags = Diagnostics()
     context = PageContext(graph, diags, item.path, item.body_line, page_path, listed_sources(item))
     env: dict[str, Any] = {"resolver": context}
     tokens = md.parse(item.body, env)
     html = md.renderer.render(tokens, md.options, env)
     if graph.config.allow_html:
         html = sanitise(html)
-    cited = frozenset(context.order)
-    return RenderedBody(Markup(html), _toc(tokens), context.numbered_sources(), cited, dict(context.uses),
-                        tuple(context.local_links))
+    body = RenderedBody(Markup(html), _toc(tokens), context.numbered_sources(), tuple(sorted(context.order)),
+                        dict(context.uses), tuple(context.local_links))
+    return BodyResult(body, tuple(diags.items), tuple(context.answers))
+
+
+def same_answers(graph: SiteGraph, item: Item, page_path: str, answers: tuple[tuple[str, str, object], ...]) -> bool:
+    """Whether a body rendered earlier would ask ``graph`` the same questions and get the same answers."""
+    context = PageContext(graph, Diagnostics(), item.path, item.body_line, page_path, listed_sources(item))
+    for kind, key, answer in answers:
+        if kind == "cite":
+            if (key in graph.sources) != answer:
+                return False
+        elif kind == "link":
+            if context._link(key, 0) != answer or context.diags.items:
+                return False
+        elif tuple(sid in graph.sources for sid in context.listed) != answer:
+            return False
+    return True
 
 
 def _toc(tokens: list[Token]) -> tuple[TocEntry, ...]:
@@ -200,23 +240,57 @@ def sanitise(html: str) -> str:
                      tags=nh3.ALLOWED_TAGS | {"sup", "sub", "section", "figure", "figcaption", "time"})
 
 
-def render_all(graph: SiteGraph, diags: Diagnostics) -> dict[tuple[str, str], RenderedBody]:
-    """Every body on the site, keyed by (kind, id)."""
-    md = make_parser(graph.config.allow_html)
-    out: dict[tuple[str, str], RenderedBody] = {}
+class BodyCache(Protocol):
+    def body(self, item_key: tuple[str, str], key: tuple[object, ...]) -> BodyResult | None: ...
+    def keep_body(self, item_key: tuple[str, str], key: tuple[object, ...], result: BodyResult) -> None: ...
+
+
+def body_key(graph: SiteGraph, item: Item, page_path: str) -> tuple[object, ...]:
+    """What a body's HTML depends on besides the answers it gets from the graph."""
+    return (item.path, item.body_line, page_path, item.body, listed_sources(item), graph.config.allow_html,
+            graph.include_drafts)
+
+
+def bodies_to_render(graph: SiteGraph) -> Iterator[tuple[tuple[str, str], Item, str]]:
+    """Every body on the site: its key (kind, id), the item, and the page it is shown on."""
     for incident in graph.incidents:
-        out[("incident", incident.slug)] = render_body(md, graph, diags, incident, path_of("incident", incident.slug))
+        yield ("incident", incident.slug), incident, path_of("incident", incident.slug)
     for report in graph.reports:
-        out[("report", report.slug)] = render_body(md, graph, diags, report, path_of("report", report.slug))
+        yield ("report", report.slug), report, path_of("report", report.slug)
     for source in graph.sources.values():
         if source.body.strip():
-            out[("source", source.id)] = render_body(md, graph, diags, source, path_of("source", source.id))
+            yield ("source", source.id), source, path_of("source", source.id)
     for entity in graph.entities.values():
         if entity.body.strip():
-            out[("entity", entity.id)] = render_body(md, graph, diags, entity, path_of("entity", entity.id))
+            yield ("entity", entity.id), entity, path_of("entity", entity.id)
     for page in graph.pages:
-        out[("page", page.slug)] = render_body(md, graph, diags, page, path_of("page", page.slug))
+        yield ("page", page.slug), page, path_of("page", page.slug)
+
+
+BODIES_PER_WORKER = 40  # below this many bodies to render, a worker process costs more than it saves
+
+
+def render_all(graph: SiteGraph, diags: Diagnostics, cache: BodyCache | None = None, workers: int = 1,
+               ) -> dict[tuple[str, str], RenderedBody]:
+    """Every body on the site, keyed by (kind, id); a cached body is reused when its answers still hold.
+
+    The others are rendered in up to ``workers`` processes, forked with the graph and the parser.
+    """
+    md = make_parser(graph.config.allow_html)
+    wanted = list(bodies_to_render(graph))
+    keys = [body_key(graph, item, page_path) for _, item, page_path in wanted]
+    results: list[BodyResult | None] = []
+    for (key, item, page_path), cache_key in zip(wanted, keys, strict=True):
+        result = cache.body(key, cache_key) if cache is not None else None
+        results.append(result if result is not None and same_answers(graph, item, page_path, result.answers)
+                       else None)
+    todo = [(item, page_path) for (_, item, page_path), r in zip(wanted, results, strict=True) if r is None]
+    fresh = iter(fork_map(lambda job: render_body(md, graph, *job), todo, workers, BODIES_PER_WORKER))
+    out: dict[tuple[str, str], RenderedBody] = {}
+    for (key, _, _), cache_key, cached in zip(wanted, keys, results, strict=True):
+        result = cached or next(fresh)
+        if cached is None and cache is not None and not result.diagnostics:
+            cache.keep_body(key, cache_key, result)
+        diags.extend(result.diagnostics)
+        out[key] = result.body
     return out
-
-
-

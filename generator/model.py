@@ -7,6 +7,7 @@ objects, the graph stage links them, and templates read their attributes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 
@@ -27,17 +28,28 @@ class Moment:
 
     def iso(self) -> str:
         """The machine form: 2023-03-27, or 2023-03-27T21:30:00-06:00."""
-        return self.value.isoformat() if self.has_time else self.value.date().isoformat()
+        return _iso(self)
 
     def human(self) -> str:
         """The reader's form: 27 March 2023 (21:30 UTC-06:00)."""
-        text = f"{self.value.day} {self.value:%B %Y}"
-        if self.has_time:
-            text += f", {self.value:%H:%M} {_zone_name(self.value)}"
-        return text
+        return _human(self)
 
     def __str__(self) -> str:
         return self.iso()
+
+
+# A date is shown on every page that lists its incident: format each one once.
+@functools.lru_cache(maxsize=1 << 16)
+def _iso(moment: Moment) -> str:
+    return moment.value.isoformat() if moment.has_time else moment.value.date().isoformat()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _human(moment: Moment) -> str:
+    text = f"{moment.value.day} {moment.value:%B %Y}"
+    if moment.has_time:
+        text += f", {moment.value:%H:%M} {_zone_name(moment.value)}"
+    return text
 
 
 def _zone_name(value: dt.datetime) -> str:

@@ -1,10 +1,11 @@
-"""Which pages the site has, and what each template is given.
+"""Which pages the site has, and what each one shows.
 
 ``plan_pages`` yields one ``PageJob`` per output page: its site path, the
-template that renders it, and that template's own variables. It is a
-generator so that pages are rendered and written one at a time (a large site
-never holds every rendered page in memory). Variables every template gets
-(site, url(), nav…) are added by the render stage.
+template that renders it, its title and its typed context (``contexts.py``),
+built from exactly what the page shows. It is a generator so that a large
+site is planned, rendered and written a page at a time. The site-wide inputs
+every template gets (site, nav, footer pages, url()…) are added by the render
+stage.
 """
 
 from __future__ import annotations
@@ -14,11 +15,34 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from .contexts import (
+    ClaimView,
+    Context,
+    CorrectionEntry,
+    CorrectionsContext,
+    DataContext,
+    EntityContext,
+    EntityListContext,
+    FeedContext,
+    FeedEntry,
+    HomeContext,
+    IncidentContext,
+    ListContext,
+    NotFoundContext,
+    NumberedSource,
+    Pager,
+    PlainPageContext,
+    ReportContext,
+    SourceContext,
+    SourceListContext,
+    TermContext,
+    TermIndexContext,
+    Unpublished,
+)
 from .graph import SiteGraph
 from .markdown import RenderedBody
-from .model import Claim, Entity, Incident, Moment, Publishing, Report, Source, Update
+from .model import Entity, Incident, Publishing, Report, Source
 from .terms import TERM_KINDS, Term
 from .urls import list_path, path_of, term_slug
 
@@ -26,6 +50,8 @@ TERM_SECTIONS = {"tag": "tags", "country": "countries", "place": "places", "year
                  "publisher": "publishers"}
 TERM_LABELS = {"tag": ("Tag", "Tags"), "country": ("Country", "Countries"), "place": ("Place", "Places"),
                "year": ("Year", "Years"), "publisher": ("Publisher", "Publishers")}
+FEED_SIZE = 20
+CORRECTIONS_POLICY = "corrections-policy"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,61 +59,7 @@ class PageJob:
     path: str  # site path: "" for home, "incidents/x/", "404.html"
     template: str
     title: str
-    context: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Pager:
-    number: int
-    total: int
-    prev_path: str | None
-    next_path: str | None
-    pages: tuple[tuple[int, str], ...]  # (number, site path) of every page
-
-
-@dataclass(frozen=True, slots=True)
-class NumberedSource:
-    number: int
-    source: Source
-    cited: bool  # cited in the body (rather than only listed in front matter)
-    uses: int  # how many citations in the body point at it (for the "jump back" links)
-
-    @property
-    def backrefs(self) -> list[str]:
-        """Ids of the body's citations of this source, for links back up the page."""
-        return [f"cite-{self.source.id}-{n}" for n in range(1, self.uses + 1)]
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimView:
-    claim: Claim
-    by: Any  # the Entity, or None
-    source_numbers: tuple[tuple[int, Source], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Unpublished:
-    """Why a page built with drafts included (``--drafts``, the preview) is not public yet.
-
-    Templates get it as ``unpublished`` (None on every other page) and show a banner, so
-    that nobody mistakes a draft or an embargoed incident in the preview for a published one.
-    """
-
-    draft: bool
-    embargoed_until: Moment | None  # set only while the embargo is in force
-
-    @property
-    def label(self) -> str:
-        if self.draft or self.embargoed_until is None:
-            return "Draft — not published"
-        return f"Embargoed until {self.embargoed_until.human()}"
-
-    @property
-    def also(self) -> str:
-        """The embargo of a draft that has one too ("" otherwise)."""
-        if self.draft and self.embargoed_until is not None:
-            return f"also embargoed until {self.embargoed_until.human()}"
-        return ""
+    context: Context
 
 
 def unpublished(graph: SiteGraph, publishing: Publishing, now: dt.datetime) -> Unpublished | None:
@@ -101,12 +73,6 @@ def unpublished(graph: SiteGraph, publishing: Publishing, now: dt.datetime) -> U
     return Unpublished(publishing.draft, until if embargoed else None)
 
 
-@dataclass(frozen=True, slots=True)
-class CorrectionEntry:
-    item: Incident | Report
-    update: Update
-
-
 def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
                now: dt.datetime | None = None) -> Iterator[PageJob]:
     """Every page; ``now`` (default: the current time) tells which embargoes are still in force."""
@@ -118,47 +84,48 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
         yield incident_page(graph, incident, bodies[("incident", incident.slug)], now)
     for report in graph.reports:
         yield report_page(graph, report, bodies[("report", report.slug)], now)
-    yield PageJob("sources/", "source_list.html", "Sources", {"sources": list(graph.sources.values())})
+    yield source_list(graph)
     for source in graph.sources.values():
         yield source_page(graph, source, bodies.get(("source", source.id)))
-    yield PageJob("entities/", "entity_list.html", "People, organisations and places",
-                  {"entities": list(graph.entities.values())})
+    yield entity_list(graph)
     for entity in graph.entities.values():
         yield entity_page(graph, entity, bodies.get(("entity", entity.id)))
     for kind in TERM_KINDS:
         yield from term_pages(graph, kind)
-    yield PageJob("corrections/", "corrections.html", "Corrections and updates", {"entries": corrections(graph)})
-    yield PageJob("data/", "data.html", "Download the data", {"counts": {
+    policy = next((p for p in graph.pages if p.slug == CORRECTIONS_POLICY), None)
+    yield PageJob("corrections/", "corrections.html", "Corrections and updates",
+                  CorrectionsContext(corrections(graph), policy))
+    yield PageJob("data/", "data.html", "Download the data", DataContext({
         "incidents": len(graph.incidents), "sources": len(graph.sources), "entities": len(graph.entities),
-        "claims": sum(len(i.claims) for i in graph.incidents)}})
-    yield PageJob("feed.xml", "feed.xml", graph.config.title, {"entries": feed_entries(graph)})
+        "claims": sum(len(i.claims) for i in graph.incidents)}))
+    yield PageJob("feed.xml", "feed.xml", graph.config.title, FeedContext(feed_entries(graph)))
     for page in graph.pages:
         body = bodies[("page", page.slug)]
-        yield PageJob(path_of("page", page.slug), "page.html", page.title, {
-            "page": page, "body": body, "unpublished": unpublished(graph, page.publishing, now)})
-    yield PageJob("404.html", "404.html", "Page not found", {})
+        yield PageJob(path_of("page", page.slug), "page.html", page.title, PlainPageContext(
+            page, body, numbered_sources(graph, body), unpublished(graph, page.publishing, now)))
+    yield PageJob("404.html", "404.html", "Page not found", NotFoundContext())
 
 
 def home(graph: SiteGraph) -> PageJob:
     limit = graph.config.home_limit
-    return PageJob("", "home.html", graph.config.title, {
-        "incidents": graph.incidents[:limit],
-        "reports": graph.reports[:limit],
-        "totals": figure_totals(graph.incidents),
-        "counts": {"incidents": len(graph.incidents), "reports": len(graph.reports),
-                   "sources": len(graph.sources), "entities": len(graph.entities)},
-    })
+    return PageJob("", "home.html", graph.config.title, HomeContext(
+        incidents=graph.incidents[:limit],
+        reports=graph.reports[:limit],
+        totals=figure_totals(graph.incidents),
+        counts={"incidents": len(graph.incidents), "reports": len(graph.reports),
+                "sources": len(graph.sources), "entities": len(graph.entities)},
+    ))
 
 
-def figure_totals(incidents: Iterable[Incident]) -> list[tuple[str, int | float]]:
+def figure_totals(incidents: Iterable[Incident]) -> tuple[tuple[str, int | float], ...]:
     totals: dict[str, int | float] = defaultdict(int)
     for incident in incidents:
         for key, value in incident.figures:
             totals[key] += value
-    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    return tuple(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def paginated(graph: SiteGraph, section: str, items: Sequence[Incident | Report], template: str,
+def paginated(graph: SiteGraph, section: str, items: Sequence[Incident] | Sequence[Report], template: str,
               title: str) -> Iterator[PageJob]:
     per = graph.config.per_page
     total = max(1, math.ceil(len(items) / per))
@@ -166,101 +133,113 @@ def paginated(graph: SiteGraph, section: str, items: Sequence[Incident | Report]
     for n, path in paths:
         pager = Pager(n, total, paths[n - 2][1] if n > 1 else None, paths[n][1] if n < total else None, paths)
         shown = title if n == 1 else f"{title} (page {n} of {total})"
-        yield PageJob(path, template, shown, {"items": items[(n - 1) * per: n * per], "pager": pager})
+        yield PageJob(path, template, shown, ListContext(tuple(items[(n - 1) * per: n * per]), pager))
 
 
-def numbered_sources(graph: SiteGraph, body: RenderedBody) -> list[NumberedSource]:
-    return [NumberedSource(n, graph.sources[sid], sid in body.cited, body.uses.get(sid, 0))
-            for n, sid in enumerate(body.sources, start=1)]
+def numbered_sources(graph: SiteGraph, body: RenderedBody | None) -> tuple[NumberedSource, ...]:
+    """A body's sources with their numbers; a source without a page of its own is left out."""
+    if body is None:
+        return ()
+    return tuple(NumberedSource(n, graph.sources[sid], sid in body.cited, body.uses.get(sid, 0))
+                 for n, sid in enumerate(body.sources, start=1) if sid in graph.sources)
 
 
 def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now: dt.datetime) -> PageJob:
     numbers = {sid: n for n, sid in enumerate(body.sources, start=1)}
-    claims = [ClaimView(c, graph.entities.get(c.by.id) if c.by else None,
-                        tuple(sorted((numbers[r.id], graph.sources[r.id]) for r in c.sources if r.id in numbers)))
-              for c in incident.claims]
-    return PageJob(path_of("incident", incident.slug), "incident.html", incident.title, {
-        "incident": incident,
-        "body": body,
-        "sources": numbered_sources(graph, body),
-        "claims": claims,
-        "entities": [graph.entities[r.id] for r in incident.entities if r.id in graph.entities],
-        "related": graph.related.get(incident.slug, ()),
-        "reports": graph.coverage_of.get(incident.slug, ()),
-        "terms": graph.incident_terms.get(incident.slug, {}),
-        "unpublished": unpublished(graph, incident.publishing, now),
-    })
+    claims = tuple(ClaimView(c, graph.entities.get(c.by.id) if c.by else None,
+                             tuple(sorted((numbers[r.id], graph.sources[r.id]) for r in c.sources
+                                          if r.id in numbers)))
+                   for c in incident.claims)
+    return PageJob(path_of("incident", incident.slug), "incident.html", incident.title, IncidentContext(
+        incident=incident,
+        body=body,
+        sources=numbered_sources(graph, body),
+        claims=claims,
+        entities=tuple(graph.entities[r.id] for r in incident.entities if r.id in graph.entities),
+        related=graph.related.get(incident.slug, ()),
+        reports=graph.coverage_of.get(incident.slug, ()),
+        terms=graph.incident_terms.get(incident.slug, {}),
+        unpublished=unpublished(graph, incident.publishing, now),
+    ))
 
 
 def report_page(graph: SiteGraph, report: Report, body: RenderedBody, now: dt.datetime) -> PageJob:
     by_slug = {i.slug: i for i in graph.incidents}
     tags = {t.slug: t for t in graph.terms["tag"]}
+    covered = {r.id for r in report.incidents}
     more_on = []
     for tag in report.tags:
         term = tags.get(term_slug(tag))
-        others = [i for i in (term.incidents if term else ()) if i.slug not in {r.id for r in report.incidents}]
-        other_reports = [r for r in (term.reports if term else ()) if r.slug != report.slug]
-        if term and (others or other_reports):
-            more_on.append((term, others[:5], other_reports[:5]))
-    return PageJob(path_of("report", report.slug), "report.html", report.title, {
-        "report": report,
-        "body": body,
-        "sources": numbered_sources(graph, body),
-        "incidents": [by_slug[r.id] for r in report.incidents if r.id in by_slug],
-        "tags": [tags[term_slug(t)] for t in report.tags if term_slug(t) in tags],
-        "more_on": more_on,
-        "unpublished": unpublished(graph, report.publishing, now),
-    })
+        if term is None:
+            continue
+        others = tuple(i for i in term.incidents if i.slug not in covered)[:5]
+        other_reports = tuple(r for r in term.reports if r.slug != report.slug)[:5]
+        if others or other_reports:
+            more_on.append((term, others, other_reports))
+    return PageJob(path_of("report", report.slug), "report.html", report.title, ReportContext(
+        report=report,
+        body=body,
+        sources=numbered_sources(graph, body),
+        incidents=tuple(by_slug[r.id] for r in report.incidents if r.id in by_slug),
+        tags=tuple(tags[term_slug(t)] for t in report.tags if term_slug(t) in tags),
+        more_on=tuple(more_on),
+        unpublished=unpublished(graph, report.publishing, now),
+    ))
+
+
+def source_list(graph: SiteGraph) -> PageJob:
+    counts = {sid: len(graph.citing.get(sid, ())) for sid in graph.sources}
+    return PageJob("sources/", "source_list.html", "Sources", SourceListContext(tuple(graph.sources.values()), counts))
 
 
 def source_page(graph: SiteGraph, source: Source, body: RenderedBody | None) -> PageJob:
     citing = graph.citing.get(source.id, ())
     publishers = {t.slug: t for t in graph.terms["publisher"]}
-    return PageJob(path_of("source", source.id), "source.html", source.title, {
-        "source": source,
-        "body": body,
-        "incidents": [i for i in citing if isinstance(i, Incident)],
-        "reports": [r for r in citing if isinstance(r, Report)],
-        "publisher": publishers.get(term_slug(source.publisher)) if source.publisher else None,
-    })
+    return PageJob(path_of("source", source.id), "source.html", source.title, SourceContext(
+        source=source,
+        body=body,
+        sources=numbered_sources(graph, body),
+        incidents=tuple(i for i in citing if isinstance(i, Incident)),
+        reports=tuple(r for r in citing if isinstance(r, Report)),
+        publisher=publishers.get(term_slug(source.publisher)) if source.publisher else None,
+    ))
+
+
+def entity_list(graph: SiteGraph) -> PageJob:
+    counts = {eid: len(graph.entity_incidents.get(eid, ())) for eid in graph.entities}
+    return PageJob("entities/", "entity_list.html", "People, organisations and places",
+                   EntityListContext(tuple(graph.entities.values()), counts))
 
 
 def entity_page(graph: SiteGraph, entity: Entity, body: RenderedBody | None) -> PageJob:
-    return PageJob(path_of("entity", entity.id), "entity.html", entity.name, {
-        "entity": entity,
-        "body": body,
-        "incidents": graph.entity_incidents.get(entity.id, ()),
-        "claims": graph.entity_claims.get(entity.id, ()),
-    })
+    return PageJob(path_of("entity", entity.id), "entity.html", entity.name, EntityContext(
+        entity=entity,
+        body=body,
+        sources=numbered_sources(graph, body),
+        incidents=graph.entity_incidents.get(entity.id, ()),
+        claims=graph.entity_claims.get(entity.id, ()),
+    ))
 
 
 def term_pages(graph: SiteGraph, kind: str) -> Iterator[PageJob]:
     section = TERM_SECTIONS[kind]
     singular, plural = TERM_LABELS[kind]
     terms: tuple[Term, ...] = graph.terms[kind]
-    yield PageJob(f"{section}/", "term_index.html", plural, {"kind": kind, "label": singular, "terms": terms})
+    countries = {t.name: t for t in graph.terms.get("country", ())} if kind == "place" else {}
+    yield PageJob(f"{section}/", "term_index.html", plural, TermIndexContext(kind, singular, terms))
     for term in terms:
         yield PageJob(path_of(kind, term.slug), "term.html", f"{singular}: {term.name}",
-                      {"kind": kind, "label": singular, "term": term})
+                      TermContext(kind, singular, term, countries.get(term.country) if term.country else None))
 
 
-FEED_SIZE = 20
-
-
-@dataclass(frozen=True, slots=True)
-class FeedEntry:
-    item: Incident | Report
-    updated: Moment  # its date, or its latest update: feed readers show updated entries again
-
-
-def feed_entries(graph: SiteGraph) -> list[FeedEntry]:
+def feed_entries(graph: SiteGraph) -> tuple[FeedEntry, ...]:
     """The newest incidents and reports, newest first, for the Atom feed."""
     everything: list[Incident | Report] = [*graph.incidents, *graph.reports]
     items = sorted(everything, key=lambda i: (i.date, i.slug), reverse=True)
-    return [FeedEntry(item, max([item.date, *(u.date for u in item.updates)])) for item in items[:FEED_SIZE]]
+    return tuple(FeedEntry(item, max([item.date, *(u.date for u in item.updates)])) for item in items[:FEED_SIZE])
 
 
-def corrections(graph: SiteGraph) -> list[CorrectionEntry]:
+def corrections(graph: SiteGraph) -> tuple[CorrectionEntry, ...]:
     everything: list[Incident | Report] = [*graph.incidents, *graph.reports]
     entries = [CorrectionEntry(item, u) for item in everything for u in item.updates]
-    return sorted(entries, key=lambda e: (e.update.date, e.item.slug), reverse=True)
+    return tuple(sorted(entries, key=lambda e: (e.update.date, e.item.slug), reverse=True))

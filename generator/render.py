@@ -18,13 +18,12 @@ import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
-from .diagnostics import Diagnostics
-from .graph import SiteGraph
-from .model import Entity, Incident, Page, Report, Source
+from .diagnostics import Diagnostic, Diagnostics
+from .model import Entity, Incident, Page, Report, SiteConfig, Source
 from .pages import PageJob
 from .terms import Term
 from .theme import theme_dir
-from .urls import absolute, nav_target, output_file, path_of, relative
+from .urls import absolute, nav_target, output_file, path_of, place_slug, relative, term_slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,36 +41,35 @@ class NavLink:
 
 def site_path(target: Any) -> str:
     """The site path of anything a template may link to."""
+    cls = type(target)
+    if cls is Incident or cls is Report or cls is Page:
+        return path_of(target.kind, target.slug)
+    if cls is Source:
+        return path_of("source", target.id)
+    if cls is Entity:
+        return path_of("entity", target.id)
+    if cls is Term:
+        return path_of(target.kind, target.slug)
     if isinstance(target, str):
         return target.lstrip("/")
-    if isinstance(target, Incident):
-        return path_of("incident", target.slug)
-    if isinstance(target, Report):
-        return path_of("report", target.slug)
-    if isinstance(target, Source):
-        return path_of("source", target.id)
-    if isinstance(target, Entity):
-        return path_of("entity", target.id)
-    if isinstance(target, Page):
-        return path_of("page", target.slug)
-    if isinstance(target, Term):
-        return path_of(target.kind, target.slug)
     raise TypeError(f"url() cannot link to {type(target).__name__}")
 
 
-def make_environment(site_templates: Path | None) -> Environment:
+def make_environment(site_templates: Path | None, bytecode_cache: jinja2.BytecodeCache | None = None) -> Environment:
     theme = FileSystemLoader(str(theme_dir()))
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.resolve() != theme_dir().resolve():
         loaders.append(FileSystemLoader(str(site_templates)))
     loaders += [PrefixLoader({"default": theme}), theme]
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=bytecode_cache, auto_reload=True)
     env.filters["num"] = format_number
     env.globals["figure_label"] = lambda key: key.replace("_", " ").capitalize()
     env.globals["url"] = _url
     env.globals["abs_url"] = _abs_url
     env.globals["asset"] = _asset
+    env.globals["where_terms"] = where_terms
     return env
 
 
@@ -99,9 +97,9 @@ def _asset(context: Context, name: str) -> str:
     return _url(context, f"assets/{name}")
 
 
-def _nav(graph: SiteGraph, page_path: str, base_path: str, root_relative: bool) -> list[NavLink]:
+def _nav(config: SiteConfig, page_path: str, base_path: str, root_relative: bool) -> list[NavLink]:
     links = []
-    for item in graph.config.nav:
+    for item in config.nav:
         target = nav_target(item.url)
         if target is None:
             links.append(NavLink(item.title, item.url, False))
@@ -112,30 +110,69 @@ def _nav(graph: SiteGraph, page_path: str, base_path: str, root_relative: bool) 
     return links
 
 
-def render_pages(graph: SiteGraph, jobs: Iterable[PageJob], site_templates: Path | None,
-                 diags: Diagnostics, base_path: str, site_root: Path) -> Iterator[OutputFile]:
-    """Render each job; a page whose template fails is reported and left out."""
-    env = make_environment(site_templates)
-    broken: set[str] = set()
-    for job in jobs:
-        if job.template in broken:
-            continue
+def where_terms(incident: Incident) -> tuple[Term | None, Term | None]:
+    """The place and country pages an incident in a list links to (each may be None).
+
+    Their slugs depend on the incident's own location alone, so a list of incidents
+    needs nothing from the rest of the site to link them.
+    """
+    loc = incident.location
+    place = place_slug(loc.place, loc.country) if loc.place else ""
+    country = term_slug(loc.country) if loc.country else ""
+    return (Term("place", place, loc.place) if place else None,
+            Term("country", country, loc.country) if country else None)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInputs:
+    """What every page gets besides its own context: a change here changes every page."""
+
+    config: SiteConfig
+    footer_pages: tuple[Page, ...]  # the site's plain pages, linked from every footer
+    base_path: str  # the path of base_url, or "/" in the preview
+
+
+class PageRenderer:
+    """Renders one page at a time; a template that failed once is not tried again."""
+
+    def __init__(self, env: Environment, site: SiteInputs, site_root: Path) -> None:
+        self.env, self.site, self.site_root = env, site, site_root
+        self.broken: set[str] = set()
+
+    def variables(self, job: PageJob) -> dict[str, Any]:
+        config = self.site.config
         root_relative = job.path == "404.html"  # served at any depth, so links start at the root
-        context = {
-            "site": graph.config, "graph": graph, "page_path": job.path, "page_title": job.title,
-            "base_path": base_path, "root_relative": root_relative,
-            "canonical": absolute(graph.config.base_url, job.path),
-            "nav": _nav(graph, job.path, base_path, root_relative),
-            "unpublished": None,  # a pages.Unpublished on drafts and embargoed items, for the banner
-            **job.context,
+        return {
+            "site": config, "page_path": job.path, "page_title": job.title,
+            "base_path": self.site.base_path, "root_relative": root_relative,
+            "canonical": absolute(config.base_url, job.path),
+            "nav": _nav(config, job.path, self.site.base_path, root_relative),
+            "footer_pages": self.site.footer_pages,
+            "unpublished": None,  # a contexts.Unpublished on drafts and embargoed items, for the banner
+            **job.context.variables(),
         }
+
+    def render(self, job: PageJob) -> tuple[bytes | None, tuple[Diagnostic, ...]]:
+        """The page's bytes, or None and the diagnostic saying why its template failed."""
+        if job.template in self.broken:
+            return None, ()
         try:
-            html = env.get_template(job.template).render(context)
+            html = self.env.get_template(job.template).render(self.variables(job))
         except Exception as exc:  # noqa: BLE001 - a site's template may fail in any way; never a traceback
-            broken.add(job.template)
-            _report_template_error(exc, job, diags, site_root)
-            continue
-        yield OutputFile(output_file(job.path), html.encode("utf-8"))
+            self.broken.add(job.template)
+            diags = Diagnostics()
+            _report_template_error(exc, job, diags, self.site_root)
+            return None, tuple(diags.items)
+        return html.encode("utf-8"), ()
+
+
+def render_pages(renderer: PageRenderer, jobs: Iterable[PageJob], diags: Diagnostics) -> Iterator[OutputFile]:
+    """Render each job in turn (``docket check``); a page whose template fails is reported and left out."""
+    for job in jobs:
+        data, found = renderer.render(job)
+        diags.extend(found)
+        if data is not None:
+            yield OutputFile(output_file(job.path), data)
 
 
 def _report_template_error(exc: Exception, job: PageJob, diags: Diagnostics, site_root: Path) -> None:

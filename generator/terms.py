@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .diagnostics import Diagnostics
 from .model import Incident, Report, Source
-from .urls import term_slug
+from .urls import place_slug, term_slug
 
 TERM_KINDS = ("tag", "country", "place", "year", "publisher")
 
@@ -67,19 +67,17 @@ class _Collector:
 
 
 def place_slugs(incidents: list[Incident]) -> dict[tuple[str, str], str]:
-    """(place, country) -> slug; a place name used in two countries gets the country appended."""
-    countries: dict[str, set[str]] = defaultdict(set)
-    for incident in incidents:
-        loc = incident.location
-        if loc.place:
-            countries[term_slug(loc.place)].add(loc.country)
+    """(place, country) -> slug, made from the place and its country alone.
+
+    ``San Juan`` in Mexico is always ``san-juan-mexico``, whatever else the site
+    holds, so adding an incident elsewhere never moves a published page; a
+    place without a country is just ``san-juan``.
+    """
     out = {}
     for incident in incidents:
         loc = incident.location
         if loc.place:
-            base = term_slug(loc.place)
-            clash = len(countries[base]) > 1 and loc.country
-            out[(loc.place, loc.country)] = term_slug(f"{loc.place} {loc.country}") if clash else base
+            out[(loc.place, loc.country)] = place_slug(loc.place, loc.country)
     return out
 
 

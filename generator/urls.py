@@ -12,6 +12,7 @@ checked by ``url_problem``, the one URL policy: only ``http``, ``https``,
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -46,6 +47,12 @@ def term_slug(name: str) -> str:
     return slug + TERM_SLUG_SUFFIX if is_windows_reserved(slug) else slug
 
 
+def place_slug(place: str, country: str) -> str:
+    """A place's slug: its name and its country, so that no other place can ever take its URL."""
+    return term_slug(f"{place} {country}" if country else place)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def path_of(kind: str, key: str) -> str:
     """The site path (no leading slash, trailing slash) of an object's page."""
     if kind == "page":
@@ -71,6 +78,7 @@ _URL_SAFE = "/%:@!$&'()*+,;=-._~"
 _LINK_SAFE = _URL_SAFE + "?#"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few links (home, lists, terms) recur on every page
 def relative(from_path: str, to_path: str) -> str:
     """A relative URL from the page at ``from_path`` to ``to_path`` (both site paths).
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Protocol
 
 from slugify import slugify
 
 from .config import read_config, site_timezone
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .fields import Fields, is_valid_id, reserved_hint, reserved_problem
 from .frontmatter import parse_document
 from .loader import LoadedSite, RawFile
@@ -33,6 +36,7 @@ from .model import (
     Source,
     Update,
 )
+from .parallel import fork_map
 from .urls import term_slug, url_problem
 
 INCIDENT_STATUSES = ("developing", "confirmed", "disputed", "closed")
@@ -54,33 +58,67 @@ PAGE_KEYS = ("title", "slug", "summary") + PUBLISHING_KEYS
 LOCATION_KEYS = ("place", "region", "country", "lat", "lon")
 
 
-def validate(loaded: LoadedSite, diags: Diagnostics) -> Content:
+Item = Incident | Report | Source | Entity | Page
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """One content file validated: its items (an incident and its inline sources, a source…) and findings.
+
+    A unit of work: it depends on the file's text, its path and kind and the site's
+    time zone alone, so the build session caches it by those and replays its diagnostics.
+    """
+
+    items: tuple[Item, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+FILES_PER_WORKER = 50  # below this many files to parse, a worker process costs more than it saves
+
+
+def validate(loaded: LoadedSite, diags: Diagnostics, cache: FileCache | None = None, workers: int = 1) -> Content:
+    """Every file validated; files the cache knows are not parsed again, the others in ``workers`` processes."""
     config = read_config(loaded.config_text, diags)
     tz = site_timezone(config)
-    incidents: list[Incident | None] = []
-    reports: list[Report | None] = []
-    sources: list[Source | None] = []
-    entities: list[Entity | None] = []
-    pages: list[Page | None] = []
-    for raw in loaded.files:
-        doc = parse_document(raw.path, raw.text, diags)
-        if doc is None:
-            continue
-        f = Fields(doc, diags, tz)
-        if raw.kind == "incident":
-            incident, inline = read_incident(f, raw)
-            incidents.append(incident)
-            sources.extend(inline)
-        elif raw.kind == "source":
-            sources.append(read_source_file(f, raw))
-        elif raw.kind == "entity":
-            entities.append(read_entity(f, raw))
-        elif raw.kind == "report":
-            reports.append(read_report(f, raw))
-        else:
-            pages.append(read_page(f, raw))
-    return Content(config, tuple(i for i in incidents if i), tuple(r for r in reports if r),
-                   tuple(s for s in sources if s), tuple(e for e in entities if e), tuple(p for p in pages if p))
+    results = [cache.get(raw, config.timezone) if cache is not None else None for raw in loaded.files]
+    todo = [raw for raw, result in zip(loaded.files, results, strict=True) if result is None]
+    fresh = iter(fork_map(functools.partial(read_file, tz=tz), todo, workers, FILES_PER_WORKER))
+    items: list[Item] = []
+    for raw, cached in zip(loaded.files, results, strict=True):
+        result = cached or next(fresh)
+        if cached is None and cache is not None:
+            cache.put(raw, config.timezone, result)
+        diags.extend(result.diagnostics)
+        items.extend(result.items)
+    return Content(config, *(tuple(i for i in items if isinstance(i, kind))  # type: ignore[arg-type]
+                             for kind in (Incident, Report, Source, Entity, Page)))
+
+
+class FileCache(Protocol):
+    def get(self, raw: RawFile, timezone: str) -> FileResult | None: ...
+    def put(self, raw: RawFile, timezone: str, result: FileResult) -> None: ...
+
+
+def read_file(raw: RawFile, tz: dt.tzinfo) -> FileResult:
+    """Parse and validate one content file into model items, with its own diagnostics."""
+    diags = Diagnostics()
+    doc = parse_document(raw.path, raw.text, diags)
+    if doc is None:
+        return FileResult((), tuple(diags.items))
+    f = Fields(doc, diags, tz)
+    found: list[Item | None]
+    if raw.kind == "incident":
+        incident, inline = read_incident(f, raw)
+        found = [incident, *inline]
+    elif raw.kind == "source":
+        found = [read_source_file(f, raw)]
+    elif raw.kind == "entity":
+        found = [read_entity(f, raw)]
+    elif raw.kind == "report":
+        found = [read_report(f, raw)]
+    else:
+        found = [read_page(f, raw)]
+    return FileResult(tuple(i for i in found if i is not None), tuple(diags.items))
 
 
 # An item with a broken date or slug is still built into the model (the build

@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import stat
 import sys
@@ -277,7 +278,7 @@ def _publish(staged: Path, target: Path) -> Path | None:
 
 
 @contextmanager
-def _naming(path: Path) -> Iterator[None]:
+def naming(path: Path) -> Iterator[None]:
     """Give an OSError the path it was about (a failed write() carries none)."""
     try:
         yield
@@ -295,22 +296,27 @@ class StagedOutput:
     output as it was and becomes an ``OutputError`` naming the path and the reason.
     """
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, *, reuse: bool = True) -> None:
         self.target = Path(target)
         self.count = 0
         self.committed = False
+        self.reuse = reuse
         self.files: dict[str, ManifestEntry] = {}
         self._fd: int | None = None
+        self.adopted = False
+        _made_folders.clear()
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
-            self.root = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent))
+            adopted = adopt_spare(self.target) if reuse else None
+            self.root = adopted or Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent))
+            self.adopted = adopted is not None
         except OSError as exc:
             raise self._explain(exc) from exc
         try:
             self._fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
             _lock(self._fd)
-            # An empty file made with O_EXCL exists whole or not at all, even under kill -9.
-            os.close(os.open(self.root / STAGING_MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            # An empty file exists whole or not at all, even under kill -9.
+            os.close(os.open(self.root / STAGING_MARKER, os.O_WRONLY | os.O_CREAT, 0o644))
         except OSError as exc:
             self._discard()
             raise self._explain(exc) from exc
@@ -327,7 +333,8 @@ class StagedOutput:
     def _discard(self) -> None:
         if not self.committed:
             with suppress(OSError):  # best effort: a leftover is removed by the next build
-                _remove_tree(self.root)
+                if not (self.adopted and retire(self.root, self.target)):  # a spare goes back to being one
+                    _remove_tree(self.root)
         if self._fd is not None:
             os.close(self._fd)  # releases the lock
             self._fd = None
@@ -339,31 +346,32 @@ class StagedOutput:
                            f"{self.target} was left as it was")
 
     def _destination(self, rel: str) -> Path:
-        dest = (self.root / rel).resolve()
-        if self.root not in dest.parents:  # ids are validated; this is the last line of defence
-            raise ValueError(f"refusing to write outside the output folder: {rel}")
-        if dest.parent == self.root and dest.name in _RESERVED:
-            raise ValueError(f"refusing to overwrite Docket's own {rel}")
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        return dest
+        return destination(self.root, rel)
 
     def write_all(self, files: Iterable[OutputFile]) -> None:
         for file in files:
             dest = self._destination(file.path)
-            with _naming(dest):
+            with naming(dest):
+                replace_file(dest)
                 dest.write_bytes(file.data)
-            self.files[file.path] = ManifestEntry(len(file.data), hashlib.sha256(file.data).hexdigest())
-            self.count += 1
+            self.record(file.path, ManifestEntry(len(file.data), hashlib.sha256(file.data).hexdigest()))
+
+    def record(self, rel: str, entry: ManifestEntry) -> None:
+        """A file placed in the staging folder by someone else (a worker process, a hard link)."""
+        self.files[rel] = entry
+        self.count += 1
 
     def copy_static(self, files: Iterable[StaticFile]) -> None:
         """Copy static files; later ones (the site's) replace earlier ones (the theme's)."""
         for file in files:
             dest = self._destination(file.target)
-            with _naming(dest):
-                self.files[file.target] = _copy_hashed(Path(file.source), dest)
+            with naming(dest):
+                self.files[file.target] = copy_hashed(Path(file.source), dest)
 
     def commit(self) -> None:
         check_owned(self.target)  # it may have changed while the site was being built
+        if self.adopted:
+            remove_stale(self.root, self.files)
         self._write_manifest()
         os.unlink(self.root / STAGING_MARKER)  # the manifest now marks the folder as Docket's
         os.chmod(self.root, 0o755)  # mkdtemp makes it private; a site is for reading
@@ -371,11 +379,99 @@ class StagedOutput:
         self.committed = True
         if old is not None:
             with suppress(OSError):  # the new site is live; a leftover is removed next time
-                _remove_tree(old)
+                if not (self.reuse and retire(old, self.target)):
+                    _remove_tree(old)
 
     def _write_manifest(self) -> None:
-        with _naming(self.root / MANIFEST):
+        with naming(self.root / MANIFEST):
+            with suppress(FileNotFoundError):
+                os.unlink(self.root / MANIFEST)  # an adopted spare's, from an earlier edition
             (self.root / MANIFEST).write_text(manifest_text(self.files), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+# The spare: the previous edition, kept beside the output to become the next one
+#
+# Deleting a tree of 40,000 small files costs seconds (on a disk mounted with
+# "discard", milliseconds a file), and so does making its 40,000 folders again.
+# So the old edition is not deleted after the swap: it is renamed .NAME.spare
+# and the next build adopts it as its staging folder. Pages that did not change
+# are hard links shared with the live output, so a spare costs little disk. An
+# adopted spare is never trusted: every file in it is replaced (unlink, then
+# write or link, so that the live output's shared files are never touched),
+# and whatever the new edition does not list is removed before the swap.
+
+
+def spare_of(target: Path) -> Path:
+    return target.parent / f".{target.name}.spare"
+
+
+def adopt_spare(target: Path) -> Path | None:
+    """Take the spare beside ``target`` as a staging folder (renamed, so no other build takes it too)."""
+    spare = spare_of(target)
+    try:
+        if not stat.S_ISDIR(os.lstat(spare).st_mode):
+            return None
+    except OSError:
+        return None
+    if not (is_docket_output(spare) or _is_file(spare / STAGING_MARKER)):
+        return None  # not Docket's: never touched
+    staging = target.parent / f".{target.name}.new-{secrets.token_hex(6)}"
+    try:
+        os.rename(spare, staging)
+    except OSError:  # another build took it first
+        return None
+    return staging
+
+
+def retire(folder: Path, target: Path) -> bool:
+    """Keep ``folder`` (the old edition, or a discarded staging folder) as the spare, if there is none."""
+    spare = spare_of(target)
+    if os.path.lexists(spare) or not (is_docket_output(folder) or _is_file(folder / STAGING_MARKER)):
+        return False  # one spare is enough; an empty folder that was replaced is worth nothing
+    os.rename(folder, spare)
+    return True
+
+
+def remove_stale(root: Path, keep: dict[str, ManifestEntry]) -> None:
+    """Delete what an adopted spare holds that the new edition does not, and the folders left empty."""
+    for folder, _subfolders, files in os.walk(root, topdown=False):
+        rel_folder = os.path.relpath(folder, root)
+        prefix = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
+        for name in files:
+            rel = prefix + name
+            if rel not in keep and rel not in _RESERVED:
+                os.unlink(os.path.join(folder, name))
+        if prefix and not os.listdir(folder):
+            os.rmdir(folder)
+
+
+def replace_file(dest: Path) -> None:
+    """Make way for a new ``dest``: in an adopted spare it may be a link shared with the live output."""
+    with suppress(FileNotFoundError):
+        os.unlink(dest)
+
+
+def destination(root: Path, rel: str) -> Path:
+    """Where ``rel`` goes inside the staging folder ``root``, its folder made; never outside it.
+
+    String checks, not ``resolve()``: the staging folder is new and holds only folders
+    Docket made, so no link can redirect a path, and a page costs no extra system calls.
+    """
+    clean = os.path.normpath(rel)
+    if rel.startswith("/") or clean.startswith("..") or os.path.isabs(clean) or "\0" in rel:
+        raise ValueError(f"refusing to write outside the output folder: {rel}")  # ids are validated; last defence
+    if "/" not in clean and clean in _RESERVED:
+        raise ValueError(f"refusing to overwrite Docket's own {rel}")
+    dest = root / clean
+    folder = str(dest.parent)
+    if folder not in _made_folders:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _made_folders.add(folder)
+    return dest
+
+
+_made_folders: set[str] = set()  # folders this process has made in staging folders (names never repeat)
 
 
 def manifest_text(files: dict[str, ManifestEntry]) -> str:
@@ -392,9 +488,10 @@ def read_manifest(folder: Path) -> dict[str, ManifestEntry]:
     return {item["path"]: ManifestEntry(item["size"], item["sha256"]) for item in data["files"]}
 
 
-def _copy_hashed(source: Path, dest: Path) -> ManifestEntry:
+def copy_hashed(source: Path, dest: Path) -> ManifestEntry:
     digest = hashlib.sha256()
     size = 0
+    replace_file(dest)
     with source.open("rb") as src, dest.open("wb") as out:
         while chunk := src.read(_CHUNK):
             digest.update(chunk)

@@ -205,7 +205,7 @@ def seed_output(site: Path) -> dict[str, bytes]:
 
 def stray_build_folders(site: Path) -> list[str]:
     """Temporary folders the atomic writer leaves beside output/ if it fails to clean up."""
-    return sorted(p.name for p in Path(site).iterdir() if p.name.startswith(".output."))
+    return sorted(p.name for p in Path(site).iterdir() if p.name.startswith(".output.") and p.name != ".output.spare")
 
 
 # --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ PAGE_KINDS = [
     "sources/", "sources/ap-open-letter/", "sources/univision-cctv/",
     "entities/", "entities/andres-manuel-lopez-obrador/", "entities/instituto-nacional-de-migracion/",
     "entities/border-county-sheriff/",  # named in front matter, no file
-    "tags/", "tags/migration/", "countries/", "countries/mexico/", "places/", "places/ciudad-juarez/",
+    "tags/", "tags/migration/", "countries/", "countries/mexico/", "places/", "places/ciudad-juarez-mexico/",
     "years/", "years/2023/", "publishers/", "publishers/associated-press/",
     "corrections/", "about/", "methodology/", "corrections-policy/",
 ]
@@ -71,7 +71,7 @@ def test_incident_page_shows_figures_claims_and_links(example_output: Path) -> N
     paths = linked_paths(soup, FIRE)
     assert "entities/andres-manuel-lopez-obrador/" in paths
     assert "tags/migration/" in paths
-    assert "places/ciudad-juarez/" in paths
+    assert "places/ciudad-juarez-mexico/" in paths
     assert "countries/mexico/" in paths
     assert "reports/deaths-in-migrant-detention/" in paths  # related coverage
     assert "incidents/el-paso-county-holding-cell-death/" in paths  # explicit related
@@ -81,7 +81,7 @@ def test_incident_page_shows_figures_claims_and_links(example_output: Path) -> N
 
 
 @pytest.mark.parametrize("site_path", ["sources/ap-open-letter/", "entities/andres-manuel-lopez-obrador/",
-                                       "tags/migration/", "places/ciudad-juarez/", "countries/mexico/",
+                                       "tags/migration/", "places/ciudad-juarez-mexico/", "countries/mexico/",
                                        "years/2023/", "publishers/noticias-26-univision-el-paso/"])
 def test_everything_links_back_to_the_fire(example_output: Path, site_path: str) -> None:
     paths = linked_paths(page(example_output, site_path), site_path)

@@ -244,7 +244,7 @@ def test_claims_appear_on_the_incident_and_link_to_who_made_them(newsroom):
     ("tags/river/", {"crossing"}, set()),
     ("countries/mexico/", {"fire", "raid"}, set()),
     ("countries/argentina/", {"crossing"}, set()),
-    ("places/ciudad-juarez/", {"fire"}, set()),
+    ("places/ciudad-juarez-mexico/", {"fire"}, set()),
     ("years/2023/", {"fire", "raid"}, set()),
     ("years/2022/", {"crossing"}, set()),
     ("publishers/associated-press/", {"fire", "raid"}, {"review"}),
@@ -258,7 +258,7 @@ def test_term_pages_list_their_incidents(newsroom, term_page, expected_incidents
 
 def test_incident_pages_link_to_their_terms(newsroom):
     fire = links(newsroom, "incidents/fire/")
-    assert {"tags/migration/", "tags/detention/", "places/ciudad-juarez/", "countries/mexico/"} <= fire
+    assert {"tags/migration/", "tags/detention/", "places/ciudad-juarez-mexico/", "countries/mexico/"} <= fire
     assert {"sources/cctv/", "sources/letter/", "entities/inm/", "entities/andres-manuel-lopez-obrador/"} <= fire
 
 

@@ -17,6 +17,8 @@ import hashlib
 import io
 import json
 import os
+import re
+import shutil
 import resource
 import subprocess
 import sys
@@ -40,12 +42,17 @@ def small_site(root: Path) -> Path:
 
 
 def tree(root: Path) -> dict[str, bytes | str]:
-    """Every entry under ``root``: file bytes, "<dir>", or "-> target" for links (not followed)."""
+    """Every entry under ``root``: file bytes, "<dir>", or "-> target" for links (not followed).
+
+    The site's build cache (``.docket-cache/``, Docket's own and disposable) is left out.
+    """
     out: dict[str, bytes | str] = {}
     for dirpath, dirnames, filenames in os.walk(root):
         for name in dirnames + filenames:
             path = Path(dirpath) / name
             rel = path.relative_to(root).as_posix()
+            if ".docket-cache" in rel.split("/"):
+                continue
             if path.is_symlink():
                 out[rel] = "-> " + os.readlink(path)
             elif path.is_dir():
@@ -181,7 +188,8 @@ def test_builds_into_a_missing_an_empty_or_its_own_folder(tmp_path: Path) -> Non
     manifest_matches(missing)
     assert page(missing, "incidents/flood/").find("h1")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deploy", "empty", "site"]
-    assert sorted(p.name for p in (tmp_path / "deploy").iterdir()) == ["public"]
+    # The edition it replaced is kept beside it, as the spare the next build reuses.
+    assert sorted(p.name for p in (tmp_path / "deploy").iterdir()) == [".public.spare", "public"]
 
 
 def test_manifest_lists_static_files_and_the_site_s_override(tmp_path: Path) -> None:
@@ -398,6 +406,7 @@ def test_a_full_disk_is_an_error_and_the_previous_output_stays(tmp_path: Path, c
     assert build_in_process(site, capsys)[0] == 0
     before = snapshot(site / "output")
     (site / "content/incidents/flood.md").write_text("---\ntitle: Flood\ndate: 2023-04-01\n---\nWater.\n")
+    shutil.rmtree(site / ".docket-cache")  # without the last build's records, every file is written again
     disk = FullDisk(nth, name)
     monkeypatch.setattr(io, "open", disk.open)
     code, err = build_in_process(site, capsys)
@@ -428,6 +437,8 @@ def test_a_read_only_folder_is_an_error(tmp_path: Path, capsys: pytest.CaptureFi
     site = small_site(tmp_path / "site")
     out = site / "output" if where == "site folder" else tmp_path / "mnt" / "public"
     assert build_in_process(site, capsys, "--output", str(out))[0] == 0
+    shutil.rmtree(site / ".docket-cache")  # so that the next build makes a new staging folder
+    (site / "content/incidents/flood.md").write_text("---\ntitle: Flood\ndate: 2023-04-01\n---\nWater.\n")
     before = tree(tmp_path)
     monkeypatch.setattr(os, "mkdir", refuse_under(out.parent, errno.EROFS))
     code, err = build_in_process(site, capsys, "--output", str(out))
@@ -444,6 +455,7 @@ def test_a_read_only_output_mount_point_is_an_error(tmp_path: Path, capsys: pyte
     site = small_site(tmp_path)
     assert build_in_process(site, capsys)[0] == 0
     before = snapshot(site / "output")
+    (site / "content/incidents/flood.md").write_text("---\ntitle: Flood\ndate: 2023-04-01\n---\nWater.\n")
 
     def busy(a: Path, b: Path) -> bool:
         raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(a), None, str(b))

@@ -401,6 +401,8 @@ def test_term_slugs_never_are_windows_device_names(tmp_path):
         FIRE: incident_with("tags: [con, Nul, con-1]", "location: {place: Aux, country: PRN}"),
         "content/sources/letter.md": "---\ntitle: Letter\npublisher: LPT1\n---\n",
         "content/incidents/other.md": incident_with("sources: [letter]").replace("title: Fire", "title: Other"),
+        # A place's slug carries its country ("aux-prn"): only a place without one is named alone.
+        "content/incidents/third.md": incident_with("location: {place: Aux}").replace("title: Fire", "title: Third"),
     })
     build_ok(site)
     out = site / "output"
@@ -410,6 +412,6 @@ def test_term_slugs_never_are_windows_device_names(tmp_path):
     fire = main_content(page(site, "incidents/fire/"))
     tag_hrefs = {text(a): a["href"] for a in fire.find_all("a", href=True) if "tags/" in a["href"]}
     assert tag_hrefs == {"con": "../../tags/con_/", "Nul": "../../tags/nul_/", "con-1": "../../tags/con-1/"}
-    for site_path in ("tags/con_/", "tags/nul_/", "tags/con-1/", "places/aux_/", "countries/prn_/",
+    for site_path in ("tags/con_/", "tags/nul_/", "tags/con-1/", "places/aux_/", "places/aux-prn/", "countries/prn_/",
                       "publishers/lpt1_/"):
         assert (out / site_path / "index.html").is_file(), site_path

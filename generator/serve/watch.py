@@ -22,6 +22,7 @@ import watchfiles
 
 from ..build import build
 from ..loader import CONFIG_NAME, UsageError
+from ..session import BuildSession
 
 WATCHED = ("content", "templates", "static")
 # Files editors write next to the one being edited: Vim's write test (4913), JetBrains' safe-write copies.
@@ -67,6 +68,8 @@ class Rebuilder:
     def __init__(self, site: Path, output: Path, drafts: bool) -> None:
         self.site, self.output, self.drafts = site, output, drafts
         self.lock = threading.Lock()
+        # One session for the preview's lifetime: each save re-renders only the pages it affects.
+        self.session = BuildSession(site, drafts=drafts)
 
     def first(self) -> bool:
         """The first build. A usage error (not a site, an output folder that is not Docket's) is raised."""
@@ -89,12 +92,13 @@ class Rebuilder:
     def _run(self, verb: str, reason: str) -> bool:
         with self.lock:
             started = time.perf_counter()
-            result = build(self.site, self.output, drafts=self.drafts, base_path="/")
+            result = build(self.site, self.output, drafts=self.drafts, base_path="/", session=self.session)
             if result.diagnostics.items:
                 say(result.diagnostics.report(), error=True)
             if not result.ok:
                 return self._failed("docket: build failed")
-            say(f"docket: {verb} {result.pages} files in {time.perf_counter() - started:.2f} s{reason}")
+            say(f"docket: {verb} {result.pages} files ({result.rendered} pages rendered) in "
+                f"{time.perf_counter() - started:.2f} s{reason}")
             return True
 
     def _failed(self, line: str) -> bool:

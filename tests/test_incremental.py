@@ -1,0 +1,332 @@
+"""Cached, parallel and incremental builds give the same bytes as a serial build from scratch.
+
+Every check here builds the same content twice: once the fast way (a build
+session kept across edits like ``docket serve``, or a new session that loads
+``.docket-cache/`` like successive ``docket build`` runs, with several worker
+processes) and once from nothing (``cache=False, jobs=1``, a fresh folder).
+The two output folders must hold the same files with the same bytes,
+manifest included, and the two builds must report the same diagnostics.
+The property test at the end does this over random sequences of edits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import build_ok, docket, page, snapshot, write_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import produce
+from generator.build import BuildResult, build
+from generator.session import CACHE_DIR, CACHE_FILE, BuildSession
+
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+
+
+def incident(title: str, *, date: str = "2023-03-27", tags: str = "[fire]", place: str = "Ciudad Juárez",
+             country: str = "Mexico", body: str = "The fire began at night.", extra: str = "") -> str:
+    return (f"---\ntitle: {title}\ndate: {date}\ntags: {tags}\nlocation:\n  place: {place}\n  country: {country}\n"
+            f"entities: [migration-agency]\nsources:\n  - id: shared-report\n{extra}---\n{body}\n")
+
+
+BASE = {
+    "content/incidents/fire.md": incident("Fire at the depot", body="It began at night [@shared-report]."),
+    "content/incidents/flood.md": incident("Flood at the shelter", date="2022-06-01", tags="[flood, shelter]",
+                                           place="Tijuana", body="Water rose. See [[fire]]."),
+    "content/incidents/crossing.md": incident("Deaths at the crossing", date="2021-01-05", tags="[river]",
+                                              place="Tecún Umán", country="Guatemala"),
+    "content/sources/shared-report.md": "---\ntitle: The shared report\npublisher: Some Outlet\n"
+                                        "url: https://example.org/report\n---\nNotes.\n",
+    "content/entities/migration-agency.md": "---\nname: The migration agency\nkind: organisation\n---\n",
+    "content/reports/overview.md": "---\ntitle: Overview\ndate: 2024-01-01\nincidents: [fire, flood]\n"
+                                   "tags: [fire]\n---\nAn overview citing [[crossing]].\n",
+    "content/pages/about.md": "---\ntitle: About us\n---\nWho we are.\n",
+}
+
+
+def site_with(root: Path, files: dict[str, str] | None = None) -> Path:
+    write_site(root, {**BASE, **(files or {})})
+    return root
+
+
+def from_scratch(site: Path, out: Path) -> BuildResult:
+    shutil.rmtree(out, ignore_errors=True)
+    return build(site, out, cache=False, jobs=1, now=NOW)
+
+
+def same_output(fast: BuildResult, slow: BuildResult, fast_out: Path, slow_out: Path) -> None:
+    assert fast.diagnostics.report() == slow.diagnostics.report()
+    assert fast.ok == slow.ok
+    if fast.ok:
+        got, want = snapshot(fast_out), snapshot(slow_out)
+        assert sorted(got) == sorted(want), set(got) ^ set(want)
+        assert [p for p in want if got[p] != want[p]] == []
+
+
+def inodes(out: Path) -> dict[str, tuple[int, int]]:
+    """Each file's inode and modification time: a file written again gets new ones."""
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")
+            if p.is_file()}
+
+
+@pytest.fixture
+def many_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small sites stay serial by default (a worker costs more than a few pages); force the workers.
+    monkeypatch.setattr(produce, "PAGES_PER_WORKER", 1)
+
+
+# -- one edit at a time --------------------------------------------------------------------
+
+
+def test_one_edit_re_renders_what_shows_it_and_keeps_the_other_files(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site")
+    out = tmp_path / "out"
+    session = BuildSession(site, cache=False)
+    first = build(site, out, session=session, now=NOW)
+    assert first.ok and first.rendered == first.pages - 7  # every page; the 7 data files are not pages
+    before = inodes(out)
+
+    (site / "content/incidents/crossing.md").write_text(incident("Drownings at the crossing", date="2021-01-05",
+                                                                 tags="[river]", place="Tecún Umán",
+                                                                 country="Guatemala"), encoding="utf-8")
+    second = build(site, out, session=session, now=NOW)
+    assert second.ok
+    after = inodes(out)
+    rewritten = {path for path in after if after[path] != before.get(path)}
+    # Its own page, and every page that shows its title: lists, its terms, the report covering it...
+    assert {"incidents/crossing/index.html", "reports/overview/index.html", "index.html", "tags/river/index.html",
+            "incidents/fire/index.html"} <= rewritten  # fire lists it among related incidents
+    # ...but not the pages that show nothing of it, which are not even rewritten.
+    assert not rewritten & {"about/index.html", "tags/flood/index.html", "tags/shelter/index.html",
+                            "places/tijuana-mexico/index.html", "404.html"}
+    assert second.rendered == len({p for p in rewritten if p.endswith((".html", ".xml"))})
+    assert not {p for p in rewritten if p.startswith("assets/")}  # static files are linked, not copied again
+    assert "Drownings at the crossing" in page(out, "reports/overview/").get_text()
+    same_output(second, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
+
+
+def test_no_change_renders_nothing(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site")
+    out = tmp_path / "out"
+    assert build(site, out, now=NOW).ok
+    again = build(site, out, now=NOW)  # a new session: it loads .docket-cache/
+    assert again.ok and again.rendered == 0
+    same_output(again, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
+
+
+def test_an_embargo_that_ends_publishes_the_incident_though_no_file_changed(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site", {"content/incidents/later.md": incident(
+        "Published later", extra="publish_after: 2026-06-02T12:00:00Z\n")})
+    out = tmp_path / "out"
+    assert build(site, out, now=NOW).ok
+    assert not (out / "incidents/later").exists()
+    assert build(site, out, now=NOW).rendered == 0  # nothing changed, nothing ended
+    later = NOW + dt.timedelta(days=2)
+    result = build(site, out, now=later)
+    assert result.ok and (out / "incidents/later/index.html").is_file()
+    shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+    same_output(result, build(site, tmp_path / "fresh", cache=False, jobs=1, now=later), out, tmp_path / "fresh")
+
+
+def test_a_build_that_changes_nothing_repeats_the_warnings(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site", {"content/incidents/odd.md": incident("Odd", extra="colour: red\n")})
+    first = build_ok(site)
+    assert "odd.md:" in first.stderr and "colour" in first.stderr
+    again = build_ok(site)
+    assert "(0 pages rendered" in again.stdout
+    assert [line for line in again.stderr.splitlines() if "warning" in line] == \
+        [line for line in first.stderr.splitlines() if "warning" in line]
+
+
+def test_an_output_changed_by_hand_is_rebuilt(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site")
+    build_ok(site)
+    (site / "output/about/index.html").write_text("edited by hand", encoding="utf-8")
+    (site / "output/.docket-manifest.json").touch()
+    build_ok(site)
+    assert page(site / "output", "about/").find("h1").get_text(strip=True) == "About us"
+
+
+def test_a_deleted_incident_leaves_no_page_behind(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site")
+    out = tmp_path / "out"
+    assert build(site, out, now=NOW).ok
+    assert (out / "incidents/crossing/index.html").exists()
+    (site / "content/incidents/crossing.md").unlink()
+    (site / "content/reports/overview.md").write_text(BASE["content/reports/overview.md"].replace(
+        "citing [[crossing]]", "citing nothing"), encoding="utf-8")
+    result = build(site, out, now=NOW)
+    assert result.ok
+    assert not (out / "incidents/crossing").exists()
+    assert not (out / "places/tecun-uman-guatemala").exists()
+    same_output(result, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
+
+
+def test_a_template_change_re_renders_the_pages_that_use_it(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site")
+    out = tmp_path / "out"
+    session = BuildSession(site, cache=False)
+    assert build(site, out, session=session, now=NOW).ok
+    (site / "templates").mkdir()
+    (site / "templates/report.html").write_text(
+        '{% extends "default/report.html" %}{% block content %}<p id="mark">Custom</p>{{ super() }}{% endblock %}\n',
+        encoding="utf-8")
+    result = build(site, out, session=session, now=NOW)
+    assert result.ok and result.rendered == 1  # the one report page
+    assert page(out, "reports/overview/").find(id="mark") is not None
+    same_output(result, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
+
+
+def test_parallel_output_is_byte_identical_to_serial(tmp_path: Path, many_workers: None) -> None:
+    site = site_with(tmp_path / "site")
+    parallel = build(site, tmp_path / "parallel", cache=False, jobs=3, now=NOW)
+    same_output(parallel, from_scratch(site, tmp_path / "serial"), tmp_path / "parallel", tmp_path / "serial")
+
+
+def test_a_broken_template_is_reported_once_however_many_workers(tmp_path: Path, many_workers: None) -> None:
+    site = site_with(tmp_path / "site", {"templates/incident.html": "{{ incident.no_such_field.deeper }}\n"})
+    parallel = build(site, tmp_path / "parallel", cache=False, jobs=3, now=NOW)
+    serial = from_scratch(site, tmp_path / "serial")
+    assert not parallel.ok and len(parallel.diagnostics.errors) == 1
+    same_output(parallel, serial, tmp_path / "parallel", tmp_path / "serial")
+
+
+# -- the cache folder ----------------------------------------------------------------------------
+
+
+def test_the_cli_caches_in_the_site_and_no_cache_writes_none(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site")
+    run = build_ok(site, "--no-cache")
+    assert not (site / CACHE_DIR).exists(), run.stderr
+    first = build_ok(site)
+    assert (site / CACHE_DIR / CACHE_FILE).is_file(), first.stderr
+    assert (site / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"  # never committed by accident
+    again = build_ok(site)
+    assert "(0 pages rendered" in again.stdout
+
+
+def touch_content(site: Path) -> None:
+    """An edit, so that the next build needs the cache (a build that changes nothing never reads it)."""
+    (site / "content/pages/about.md").write_text("---\ntitle: About us\n---\nWho we are, now.\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", pickle.dumps(("docket-session", 0, "0.0", False))])
+def test_a_damaged_or_foreign_cache_is_discarded_with_a_warning(tmp_path: Path, damage: bytes) -> None:
+    site = site_with(tmp_path / "site")
+    build_ok(site)
+    (site / CACHE_DIR / CACHE_FILE).write_bytes(damage)
+    touch_content(site)
+    run = build_ok(site)
+    assert f"{CACHE_DIR}/{CACHE_FILE}: warning: build cache discarded" in run.stderr
+    assert snapshot(site / "output") == snapshot(from_scratch_cli(site, tmp_path / "fresh"))
+
+
+def test_a_cache_that_would_run_code_is_refused_not_run(tmp_path: Path) -> None:
+    class Boom:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {tmp_path / 'pwned'}",))
+
+    site = site_with(tmp_path / "site")
+    build_ok(site)
+    (site / CACHE_DIR / CACHE_FILE).write_bytes(pickle.dumps(Boom()))
+    touch_content(site)
+    run = build_ok(site)
+    assert "build cache discarded" in run.stderr
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_a_cache_folder_that_cannot_be_made_is_a_warning_not_a_failure(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site")
+    (site / CACHE_DIR).write_text("a file where the cache folder would go\n", encoding="utf-8")
+    run = build_ok(site)
+    assert f"{CACHE_DIR}: warning: cannot use the build cache" in run.stderr
+    assert (site / CACHE_DIR).read_text() == "a file where the cache folder would go\n"  # left as it was
+
+
+def from_scratch_cli(site: Path, out: Path) -> Path:
+    run = docket("build", site, "--output", out, "--no-cache", "--jobs", "1")
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def test_jobs_must_be_a_positive_number(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site")
+    run = docket("build", site, "--jobs", "0")
+    assert run.returncode == 2 and "expected a whole number of at least 1" in run.stderr
+
+
+# -- random edit sequences -------------------------------------------------------------------
+
+
+def edit(site: Path, op: tuple[str, int]) -> None:
+    """Apply one edit of the kinds a writer makes; ``n`` picks a variant."""
+    kind, n = op
+    inc = site / "content/incidents"
+    names = sorted(p.name for p in inc.glob("*.md"))
+    target = inc / names[n % len(names)] if names else None
+    if kind == "retitle" and target:
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace("title: ", f"title: Retitled {n} ", 1), encoding="utf-8")
+    elif kind == "retag" and target:
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace("tags: [", f"tags: [tag{n % 3}, ", 1), encoding="utf-8")
+    elif kind == "move" and target:
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace("place: ", f"place: Town {n % 2} ", 1), encoding="utf-8")
+    elif kind == "add":
+        (inc / f"new-{n}.md").write_text(incident(f"New incident {n}", date=f"2020-0{1 + n % 9}-01",
+                                                  body=f"New. See [[{'fire' if n % 2 else 'flood'}]]."),
+                                         encoding="utf-8")
+    elif kind == "delete" and target and target.stem not in ("fire", "flood", "crossing"):
+        target.unlink()
+    elif kind == "rename" and target and target.stem.startswith("new-"):
+        target.rename(inc / f"renamed-{n}.md")  # a new slug, so a new URL, and the old page goes
+    elif kind == "break":  # a reference to nothing: the build fails, and the output stays as it was
+        (inc / "broken.md").write_text(incident("Broken", body="Cites [@no-such-source] and [[nowhere]]."),
+                                       encoding="utf-8")
+    elif kind == "fix":
+        (inc / "broken.md").unlink(missing_ok=True)
+    elif kind == "template":
+        (site / "templates").mkdir(exist_ok=True)
+        (site / "templates/term.html").write_text(
+            '{% extends "default/term.html" %}{% block content %}<p>Variant ' + str(n % 3) +
+            '</p>{{ super() }}{% endblock %}\n', encoding="utf-8")
+    elif kind == "config":
+        (site / "site.yaml").write_text(f"title: Site edition {n % 3}\nbase_url: https://example.org/\n"
+                                        f"related_limit: {1 + n % 4}\n", encoding="utf-8")
+    elif kind == "source":
+        path = site / "content/sources/shared-report.md"
+        path.write_text(BASE["content/sources/shared-report.md"].replace("The shared report",
+                                                                         f"The shared report, v{n}"),
+                        encoding="utf-8")
+
+
+OPS = st.tuples(st.sampled_from(["retitle", "retag", "move", "add", "delete", "rename", "break", "fix",
+                                 "template", "config", "source"]), st.integers(0, 20))
+
+
+@settings(max_examples=int(12 * float(os.environ.get("DOCKET_FUZZ_SCALE", "1"))) or 1, deadline=None,
+          derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=st.lists(OPS, min_size=1, max_size=6), reload_every=st.integers(1, 3))
+def test_incremental_equals_full_over_random_edits(tmp_path_factory: pytest.TempPathFactory, many_workers: None,
+                                                    ops: list[tuple[str, int]], reload_every: int) -> None:
+    root = tmp_path_factory.mktemp("edits")
+    site, out, fresh = site_with(root / "site"), root / "out", root / "fresh"
+    session = BuildSession(site, jobs=1)  # like `docket serve`: one session, in process
+    assert build(site, out, session=session, now=NOW).ok
+    for step, op in enumerate(ops, start=1):
+        edit(site, op)
+        if step % reload_every == 0:  # like a new `docket build` process: the session comes from the cache
+            session = BuildSession(site, jobs=2)  # ...with worker processes
+        fast = build(site, out, session=session, now=NOW)
+        slow = from_scratch(site, fresh)
+        if slow.ok:
+            same_output(fast, slow, out, fresh)
+        else:
+            assert fast.diagnostics.report() == slow.diagnostics.report()
