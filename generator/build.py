@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .config import site_timezone
 from .diagnostics import Diagnostics
 from .exports import render_exports
 from .fingerprint import TemplateDigests
@@ -27,12 +29,13 @@ from .links import check_local_links
 from .loader import CONFIG_NAME, UsageError, load_site
 from .markdown import RenderedBody, render_all
 from .model import Content, Incident, Page, Report
+from .outfiles import ManifestEntry
 from .pages import plan_pages
 from .produce import PageOutcome, PageRecord, Producer, produce_all
 from .render import OutputFile, PageRenderer, SiteInputs
-from .session import BuildSession, inputs_digest
+from .session import BuildSession, LastBuild, inputs_digest
 from .validate import validate
-from .writer import ManifestEntry, StagedOutput, check_owned, remove_leftovers
+from .writer import StagedOutput, check_owned, remove_leftovers
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,8 @@ class BuildResult:
     output: Path | None  # None when nothing was written (errors, or check only)
     pages: int  # files rendered: pages, data exports and the feed (static files not counted)
     rendered: int = 0  # pages rendered by this build; the rest were unchanged and kept
+    # Output files whose bytes this build changed (path -> SHA-256), so the preview reloads only those
+    changed: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -90,8 +95,8 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
                                jobs_planned, session.jobs)
         return _checked(outcomes, exports, bodies, built, diags)
     with StagedOutput(target, reuse=cache) as staged:
-        producer = Producer(renderer, session.digests, TemplateDigests(renderer.env), session.pages_for(target),
-                            target, staged.root)
+        previous = session.pages_for(target)
+        producer = Producer(renderer, session.digests, TemplateDigests(renderer.env), previous, target, staged.root)
         outcomes = produce_all(producer, jobs_planned, session.jobs)
         records = _take(outcomes, staged, built, diags)
         check_local_links(bodies.values(), built, diags)
@@ -106,8 +111,11 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
         staged.commit()
     session.finish(target, records, diags)
     pages = sum(1 for o in outcomes if o.record is not None) + len(exports)
+    changed = {path: r.sha256 for path, r in records.items()
+               if path not in previous or previous[path].sha256 != r.sha256}
     session.remember(inputs, target, next_embargo_end(content, now), pages, diags)
-    return BuildResult(diags, target, pages, sum(o.rendered for o in outcomes))
+    session.last = LastBuild(graph, renderer, target, now, site_timezone(graph.config))
+    return BuildResult(diags, target, pages, sum(o.rendered for o in outcomes), changed)
 
 
 def next_embargo_end(content: Content, now: dt.datetime) -> float | None:

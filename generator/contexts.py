@@ -18,7 +18,7 @@ from typing import Any
 from .markdown import RenderedBody
 from .model import Claim, Entity, Incident, Moment, Page, Report, Source, Update
 from .related import Related
-from .terms import Term
+from .terms import Term, TermLink
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +120,7 @@ class IncidentContext(Context):
     entities: tuple[Entity, ...]
     related: tuple[Related, ...]
     reports: tuple[Report, ...]
-    terms: Mapping[str, tuple[Term, ...]]
+    terms: Mapping[str, tuple[TermLink, ...]]
     unpublished: Unpublished | None
 
 
@@ -130,8 +130,8 @@ class ReportContext(Context):
     body: RenderedBody
     sources: tuple[NumberedSource, ...]
     incidents: tuple[Incident, ...]
-    tags: tuple[Term, ...]
-    more_on: tuple[tuple[Term, tuple[Incident, ...], tuple[Report, ...]], ...]
+    tags: tuple[TermLink, ...]
+    more_on: tuple[tuple[TermLink, tuple[Incident, ...], tuple[Report, ...]], ...]
     unpublished: Unpublished | None
 
 
@@ -148,7 +148,7 @@ class SourceContext(Context):
     sources: tuple[NumberedSource, ...]  # what the source's own notes cite
     incidents: tuple[Incident, ...]
     reports: tuple[Report, ...]
-    publisher: Term | None
+    publisher: TermLink | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +178,7 @@ class TermContext(Context):
     kind: str
     label: str
     term: Term
-    country: Term | None  # a place's country, linked from its page
+    country: TermLink | None  # a place's country, linked from its page
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
+from .pickling import compact
+
 ERROR = "error"
 WARNING = "warning"
 
 
+@compact
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
     path: str  # relative to the site folder, with forward slashes

@@ -9,7 +9,7 @@ is dependency tracking that cannot miss a dependency: it is computed from what
 the page is actually given, not from a list someone has to keep up to date.
 
 Content items (incidents, reports, sources, entities, pages) are hashed by the
-digest of the file they were read from (``ItemDigests``), not field by field,
+digest of their value, computed once when their file is parsed (``ItemDigests``),
 which keeps a term page listing 5,000 incidents cheap to fingerprint. Hashing
 goes through pickle with its memo off (``fast``): the bytes then depend only on
 values, never on which equal objects happen to be shared, so fingerprints agree
@@ -48,9 +48,10 @@ class ItemDigests:
         self._by_id: dict[int, bytes] = {}
         self._keep: list[object] = []  # holds the objects so that their ids are never reused
 
-    def add(self, items: Iterable[object], file_digest: bytes) -> None:
-        for n, item in enumerate(items):
-            self._by_id[id(item)] = file_digest + n.to_bytes(2, "big")
+    def add(self, items: Iterable[object], values: Iterable[bytes]) -> None:
+        """Items with the digests of their values (``session.BuildSession.put`` computes them once)."""
+        for item, digest in zip(items, values, strict=True):
+            self._by_id[id(item)] = digest
             self._keep.append(item)
 
     def get(self, item: object) -> bytes | None:

@@ -29,6 +29,7 @@ from .mdplugins import (
 )
 from .model import Entity, Incident, Page, Report, Source
 from .parallel import fork_map
+from .pickling import compact
 from .urls import EXPECTED, path_of, relative
 
 Item = Incident | Report | Source | Entity | Page
@@ -42,6 +43,7 @@ PREFIXES = ("source-", "cite-", "fn")
 TOC_MIN_HEADINGS = 3
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class TocEntry:
     level: int
@@ -49,6 +51,7 @@ class TocEntry:
     title: str
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class LocalLink:
     """A link written as "/about/" in a body: checked against the built site."""
@@ -59,6 +62,7 @@ class LocalLink:
     line: int
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class RenderedBody:
     html: Markup
@@ -179,6 +183,7 @@ def listed_sources(item: Item) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ids))
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class BodyResult:
     """One body rendered: the HTML and its source list, its findings, and what it asked of the site."""

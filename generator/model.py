@@ -10,6 +10,8 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
+from .pickling import compact
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Moment:
@@ -240,3 +242,8 @@ class Content:
     sources: tuple[Source, ...]
     entities: tuple[Entity, ...]
     pages: tuple[Page, ...]
+
+
+for _model in (Moment, NavItem, SiteConfig, Location, Source, Entity, Reference, Claim, Update, Coverage,
+               Publishing, Incident, Report, Page, StaticFile, Content):
+    compact(_model)  # the cache holds hundreds of thousands of these

@@ -43,7 +43,7 @@ from .contexts import (
 from .graph import SiteGraph
 from .markdown import RenderedBody
 from .model import Entity, Incident, Publishing, Report, Source
-from .terms import TERM_KINDS, Term
+from .terms import TERM_KINDS, Term, TermLink
 from .urls import list_path, path_of, term_slug
 
 TERM_SECTIONS = {"tag": "tags", "country": "countries", "place": "places", "year": "years",
@@ -85,8 +85,9 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
     for report in graph.reports:
         yield report_page(graph, report, bodies[("report", report.slug)], now)
     yield source_list(graph)
+    publishers = {t.slug: t.link() for t in graph.terms["publisher"]}
     for source in graph.sources.values():
-        yield source_page(graph, source, bodies.get(("source", source.id)))
+        yield source_page(graph, source, bodies.get(("source", source.id)), publishers)
     yield entity_list(graph)
     for entity in graph.entities.values():
         yield entity_page(graph, entity, bodies.get(("entity", entity.id)))
@@ -158,7 +159,7 @@ def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now:
         entities=tuple(graph.entities[r.id] for r in incident.entities if r.id in graph.entities),
         related=graph.related.get(incident.slug, ()),
         reports=graph.coverage_of.get(incident.slug, ()),
-        terms=graph.incident_terms.get(incident.slug, {}),
+        terms={kind: tuple(t.link() for t in ts) for kind, ts in graph.incident_terms.get(incident.slug, {}).items()},
         unpublished=unpublished(graph, incident.publishing, now),
     ))
 
@@ -175,13 +176,13 @@ def report_page(graph: SiteGraph, report: Report, body: RenderedBody, now: dt.da
         others = tuple(i for i in term.incidents if i.slug not in covered)[:5]
         other_reports = tuple(r for r in term.reports if r.slug != report.slug)[:5]
         if others or other_reports:
-            more_on.append((term, others, other_reports))
+            more_on.append((term.link(), others, other_reports))
     return PageJob(path_of("report", report.slug), "report.html", report.title, ReportContext(
         report=report,
         body=body,
         sources=numbered_sources(graph, body),
         incidents=tuple(by_slug[r.id] for r in report.incidents if r.id in by_slug),
-        tags=tuple(tags[term_slug(t)] for t in report.tags if term_slug(t) in tags),
+        tags=tuple(tags[term_slug(t)].link() for t in report.tags if term_slug(t) in tags),
         more_on=tuple(more_on),
         unpublished=unpublished(graph, report.publishing, now),
     ))
@@ -192,9 +193,11 @@ def source_list(graph: SiteGraph) -> PageJob:
     return PageJob("sources/", "source_list.html", "Sources", SourceListContext(tuple(graph.sources.values()), counts))
 
 
-def source_page(graph: SiteGraph, source: Source, body: RenderedBody | None) -> PageJob:
+def source_page(graph: SiteGraph, source: Source, body: RenderedBody | None,
+                publishers: dict[str, TermLink] | None = None) -> PageJob:
     citing = graph.citing.get(source.id, ())
-    publishers = {t.slug: t for t in graph.terms["publisher"]}
+    if publishers is None:
+        publishers = {t.slug: t.link() for t in graph.terms["publisher"]}
     return PageJob(path_of("source", source.id), "source.html", source.title, SourceContext(
         source=source,
         body=body,
@@ -225,7 +228,7 @@ def term_pages(graph: SiteGraph, kind: str) -> Iterator[PageJob]:
     section = TERM_SECTIONS[kind]
     singular, plural = TERM_LABELS[kind]
     terms: tuple[Term, ...] = graph.terms[kind]
-    countries = {t.name: t for t in graph.terms.get("country", ())} if kind == "place" else {}
+    countries = {t.name: t.link() for t in graph.terms.get("country", ())} if kind == "place" else {}
     yield PageJob(f"{section}/", "term_index.html", plural, TermIndexContext(kind, singular, terms))
     for term in terms:
         yield PageJob(path_of(kind, term.slug), "term.html", f"{singular}: {term.name}",

@@ -24,15 +24,17 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 from .fingerprint import ItemDigests, TemplateDigests, fingerprint
 from .model import StaticFile
+from .outfiles import copy_hashed, destination, naming, replace_file
 from .pages import PageJob
 from .parallel import fork_map
+from .pickling import compact
 from .render import PageRenderer
 from .urls import output_file
-from .writer import copy_hashed, destination, naming, replace_file
 
 PAGES_PER_WORKER = 64  # below this many pages a worker costs more than it saves
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class PageRecord:
     """What the last build wrote for one output file, to decide whether it can be reused."""
@@ -44,6 +46,7 @@ class PageRecord:
     inode: int
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class PageOutcome:
     path: str  # inside the output folder

@@ -21,7 +21,7 @@ from jinja2.runtime import Context
 from .diagnostics import Diagnostic, Diagnostics
 from .model import Entity, Incident, Page, Report, SiteConfig, Source
 from .pages import PageJob
-from .terms import Term
+from .terms import Term, TermLink
 from .theme import theme_dir
 from .urls import absolute, nav_target, output_file, path_of, place_slug, relative, term_slug
 
@@ -48,7 +48,7 @@ def site_path(target: Any) -> str:
         return path_of("source", target.id)
     if cls is Entity:
         return path_of("entity", target.id)
-    if cls is Term:
+    if cls is Term or cls is TermLink:
         return path_of(target.kind, target.slug)
     if isinstance(target, str):
         return target.lstrip("/")
@@ -110,7 +110,7 @@ def _nav(config: SiteConfig, page_path: str, base_path: str, root_relative: bool
     return links
 
 
-def where_terms(incident: Incident) -> tuple[Term | None, Term | None]:
+def where_terms(incident: Incident) -> tuple[TermLink | None, TermLink | None]:
     """The place and country pages an incident in a list links to (each may be None).
 
     Their slugs depend on the incident's own location alone, so a list of incidents
@@ -119,8 +119,8 @@ def where_terms(incident: Incident) -> tuple[Term | None, Term | None]:
     loc = incident.location
     place = place_slug(loc.place, loc.country) if loc.place else ""
     country = term_slug(loc.country) if loc.country else ""
-    return (Term("place", place, loc.place) if place else None,
-            Term("country", country, loc.country) if country else None)
+    return (TermLink("place", place, loc.place) if place else None,
+            TermLink("country", country, loc.country) if country else None)
 
 
 @dataclass(frozen=True, slots=True)

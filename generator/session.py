@@ -38,27 +38,40 @@ from jinja2.bccache import Bucket
 from . import __version__
 from .diagnostics import Diagnostic, Diagnostics
 from .fingerprint import ItemDigests
+from .graph import SiteGraph
 from .loader import LoadedSite, RawFile
 from .markdown import BodyResult
+from .outfiles import MANIFEST
 from .produce import PageRecord
-from .render import make_environment
+from .render import PageRenderer, make_environment
 from .theme import theme_dir
 from .validate import FileResult
-from .writer import MANIFEST
 
 CACHE_DIR = ".docket-cache"
 CACHE_FILE = "session.pickle"  # builds with --drafts (and the preview) keep theirs in session-drafts.pickle
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 # Modules whose classes a cache may hold; anything else makes the cache invalid.
 _TRUSTED_MODULES = ("generator.", "markupsafe", "datetime", "zoneinfo")
 _TRUSTED_BUILTINS = {"frozenset", "set", "complex", "bytearray", "slice", "range"}
+
+
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    """The last good build, in memory only: what the preview's fast render renders an edit against."""
+
+    graph: SiteGraph
+    renderer: PageRenderer
+    output: Path
+    now: dt.datetime
+    tz: dt.tzinfo
 
 
 @dataclass(slots=True)
 class Memo:
     """The part of a session that is saved: everything keyed by what it was made from."""
 
-    files: dict[tuple[str, str], tuple[bytes, FileResult]] = field(default_factory=dict)
+    # (kind, path) -> the file's digest, its result, and the digest of each of its items' values
+    files: dict[tuple[str, str], tuple[bytes, FileResult, tuple[bytes, ...]]] = field(default_factory=dict)
     bodies: dict[tuple[str, str], tuple[tuple[object, ...], BodyResult]] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
     output: str = ""  # the output folder the page records describe
@@ -67,15 +80,18 @@ class Memo:
 class BuildSession:
     """Caches for the builds of one site, with one set of options."""
 
-    def __init__(self, site_dir: Path, *, cache: bool = True, drafts: bool = False, jobs: int | None = None):
+    def __init__(self, site_dir: Path, *, cache: bool = True, drafts: bool = False, jobs: int | None = None,
+                 autosave: bool = True):
         self.site_dir = Path(site_dir).resolve()
         self.cache_dir = self.site_dir / CACHE_DIR if cache else None
         self.drafts = drafts
+        self.autosave = autosave  # save after each build; otherwise the owner calls save()
         self.jobs = jobs or os.cpu_count() or 1
         self._memo: Memo | None = None
         self._diags: Diagnostics | None = None  # where a warning about loading the cache goes
         self.digests = ItemDigests()
         self.state: State | None = None  # what the last successful build was made from
+        self.last: LastBuild | None = None
         self._env: tuple[Path | None, Environment] | None = None
         self._loaded = False
         self._used_files: set[tuple[str, str]] = set()
@@ -137,13 +153,16 @@ class BuildSession:
         found = self.memo.files.get(key)
         if found is None or found[0] != digest:
             return None
-        self.digests.add(found[1].items, digest)
+        self.digests.add(found[1].items, found[2])
         return found[1]
 
     def put(self, raw: RawFile, timezone: str, result: FileResult) -> None:
-        digest = _file_digest(raw, timezone)
-        self.memo.files[(raw.kind, raw.path)] = (digest, result)
-        self.digests.add(result.items, digest)
+        # Items are known by their values, not by their file: an edit to an incident's text leaves
+        # the sources defined in it the same, and the pages that show only them are not rendered again.
+        values = tuple(hashlib.blake2b(pickle.dumps(item, protocol=5), digest_size=16).digest()
+                       for item in result.items)
+        self.memo.files[(raw.kind, raw.path)] = (_file_digest(raw, timezone), result, values)
+        self.digests.add(result.items, values)
 
     # -- rendered bodies (markdown.BodyCache) ------------------------------------------------
 
@@ -163,6 +182,11 @@ class BuildSession:
         self.memo.bodies = {k: v for k, v in self.memo.bodies.items() if k in self._used_bodies}
         if pages is not None and output is not None:
             self.memo.pages, self.memo.output = pages, str(output)
+        if self.autosave:
+            self._save(diags)
+
+    def save(self, diags: Diagnostics) -> None:
+        """Save the cache now (the preview does when it stops)."""
         self._save(diags)
 
     def pages_for(self, output: Path) -> dict[str, PageRecord]:

@@ -31,6 +31,23 @@ class Term:
     def count(self) -> int:
         return len(self.incidents) + len(self.reports)
 
+    def link(self) -> TermLink:
+        return TermLink(self.kind, self.slug, self.name, self.count)
+
+
+@dataclass(frozen=True, slots=True)
+class TermLink:
+    """A term as a page that links to it shows it: its name, its URL and how many items it has.
+
+    Pages that only link to a term get this rather than the ``Term``, whose list of incidents
+    would make them depend on every incident filed under it.
+    """
+
+    kind: str
+    slug: str
+    name: str
+    count: int = 0  # incidents and reports
+
 
 class _Collector:
     def __init__(self, kind: str):

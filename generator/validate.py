@@ -37,6 +37,7 @@ from .model import (
     Update,
 )
 from .parallel import fork_map
+from .pickling import compact
 from .urls import term_slug, url_problem
 
 INCIDENT_STATUSES = ("developing", "confirmed", "disputed", "closed")
@@ -61,6 +62,7 @@ LOCATION_KEYS = ("place", "region", "country", "lat", "lon")
 Item = Incident | Report | Source | Entity | Page
 
 
+@compact
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """One content file validated: its items (an incident and its inline sources, a source…) and findings.

@@ -7,9 +7,12 @@ Pages are streamed into a staging folder beside the output
 ``renameat2(RENAME_EXCHANGE)`` swaps the staging folder and the old output in
 one step, so at every instant, even under ``kill -9``, the output folder
 holds one whole site: the old one or the new one. Stale files cannot survive:
-the new folder starts empty. Folders that killed builds left beside the output
+the staging folder starts empty, or, when it is the adopted spare, loses
+everything the new edition does not list before the swap. Folders that killed builds left beside the output
 are recognised (name pattern, a Docket marker inside, no live build holding
-them) and removed by the next build.
+them) and removed by the next build. The edition a swap replaces is kept as
+``.NAME.spare`` and becomes the next build's staging folder (see
+``outfiles.adopt_spare``): folders are not made and deleted again every build.
 """
 
 from __future__ import annotations
@@ -18,43 +21,44 @@ import ctypes
 import errno
 import functools
 import hashlib
-import json
 import os
 import platform
 import re
-import secrets
 import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from . import __version__
 from .loader import UsageError
 from .model import StaticFile
+from .outfiles import (
+    MANIFEST,
+    RESERVED,
+    STAGING_MARKER,
+    ManifestEntry,
+    adopt_spare,
+    copy_hashed,
+    destination,
+    forget_made_folders,
+    is_docket_output,
+    is_empty,
+    is_regular_file,
+    manifest_text,
+    naming,
+    remove_stale,
+    replace_file,
+    retire,
+)
 from .render import OutputFile
-
-MANIFEST = ".docket-manifest.json"  # in every output: what Docket wrote there
-STAGING_MARKER = ".docket-staging"  # an empty file in a staging folder until its manifest is written
-GENERATOR = "docket"
-MANIFEST_FORMAT = 1
-_RESERVED = (MANIFEST, STAGING_MARKER)
-_CHUNK = 1 << 20
 
 
 class OutputError(UsageError):
     """The output cannot be written (full disk, read-only folder...): exit status 2, like a usage error."""
-
-
-@dataclass(frozen=True, slots=True)
-class ManifestEntry:
-    size: int
-    sha256: str
 
 
 # --------------------------------------------------------------------------
@@ -82,7 +86,7 @@ def check_owned(target: Path) -> None:
     if not stat.S_ISDIR(mode):
         raise UsageError(f"{target}: is a file, not a folder; remove it or choose a folder with --output")
     try:
-        owned = is_docket_output(target) or _is_empty(target)
+        owned = is_docket_output(target) or is_empty(target)
     except OSError as exc:
         raise OutputError(f"{target}: cannot read this output folder: {exc.strerror or exc}") from exc
     if not owned:
@@ -96,33 +100,6 @@ def _file_above(path: Path) -> Path:
         if os.path.lexists(parent) and not parent.is_dir():
             return parent
     return path.parent
-
-
-def is_docket_output(folder: Path) -> bool:
-    return _marker_ok(folder / MANIFEST)
-
-
-def _is_empty(folder: Path) -> bool:
-    with os.scandir(folder) as entries:
-        return next(entries, None) is None
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
-
-
-def _marker_ok(path: Path) -> bool:
-    """A regular file (not a link) holding a JSON object written by Docket."""
-    try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            return False
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):  # missing, unreadable, not JSON (UnicodeDecodeError is a ValueError)
-        return False
-    return isinstance(data, dict) and data.get("generator") == GENERATOR
 
 
 # --------------------------------------------------------------------------
@@ -168,17 +145,17 @@ def _remove_tree(folder: Path) -> None:
     """
     if not stat.S_ISDIR(os.lstat(folder).st_mode):
         return
-    if not (_is_file(folder / STAGING_MARKER) or is_docket_output(folder) or _is_empty(folder)):
+    if not (is_regular_file(folder / STAGING_MARKER) or is_docket_output(folder) or is_empty(folder)):
         return
     with os.scandir(folder) as entries:
         for entry in entries:
-            if entry.name in _RESERVED:
+            if entry.name in RESERVED:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path)
             else:
                 os.unlink(entry.path)
-    for name in _RESERVED:
+    for name in RESERVED:
         with suppress(FileNotFoundError):
             os.unlink(folder / name)
     os.rmdir(folder)
@@ -277,17 +254,6 @@ def _publish(staged: Path, target: Path) -> Path | None:
 # The staging folder
 
 
-@contextmanager
-def naming(path: Path) -> Iterator[None]:
-    """Give an OSError the path it was about (a failed write() carries none)."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.filename is None:
-            exc.filename = str(path)
-        raise
-
-
 class StagedOutput:
     """A staging folder that becomes ``target`` on ``commit()``, or vanishes.
 
@@ -304,12 +270,16 @@ class StagedOutput:
         self.files: dict[str, ManifestEntry] = {}
         self._fd: int | None = None
         self.adopted = False
-        _made_folders.clear()
+        forget_made_folders()
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
             adopted = adopt_spare(self.target) if reuse else None
-            self.root = adopted or Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent))
-            self.adopted = adopted is not None
+            self._spare_files: frozenset[str] | None = None
+            if adopted is not None:
+                self.root, self._spare_files = adopted
+                self.adopted = True
+            else:
+                self.root = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent))
         except OSError as exc:
             raise self._explain(exc) from exc
         try:
@@ -371,7 +341,7 @@ class StagedOutput:
     def commit(self) -> None:
         check_owned(self.target)  # it may have changed while the site was being built
         if self.adopted:
-            remove_stale(self.root, self.files)
+            remove_stale(self.root, self.files, self._spare_files)
         self._write_manifest()
         os.unlink(self.root / STAGING_MARKER)  # the manifest now marks the folder as Docket's
         os.chmod(self.root, 0o755)  # mkdtemp makes it private; a site is for reading
@@ -389,112 +359,3 @@ class StagedOutput:
             (self.root / MANIFEST).write_text(manifest_text(self.files), encoding="utf-8")
 
 
-# --------------------------------------------------------------------------
-# The spare: the previous edition, kept beside the output to become the next one
-#
-# Deleting a tree of 40,000 small files costs seconds (on a disk mounted with
-# "discard", milliseconds a file), and so does making its 40,000 folders again.
-# So the old edition is not deleted after the swap: it is renamed .NAME.spare
-# and the next build adopts it as its staging folder. Pages that did not change
-# are hard links shared with the live output, so a spare costs little disk. An
-# adopted spare is never trusted: every file in it is replaced (unlink, then
-# write or link, so that the live output's shared files are never touched),
-# and whatever the new edition does not list is removed before the swap.
-
-
-def spare_of(target: Path) -> Path:
-    return target.parent / f".{target.name}.spare"
-
-
-def adopt_spare(target: Path) -> Path | None:
-    """Take the spare beside ``target`` as a staging folder (renamed, so no other build takes it too)."""
-    spare = spare_of(target)
-    try:
-        if not stat.S_ISDIR(os.lstat(spare).st_mode):
-            return None
-    except OSError:
-        return None
-    if not (is_docket_output(spare) or _is_file(spare / STAGING_MARKER)):
-        return None  # not Docket's: never touched
-    staging = target.parent / f".{target.name}.new-{secrets.token_hex(6)}"
-    try:
-        os.rename(spare, staging)
-    except OSError:  # another build took it first
-        return None
-    return staging
-
-
-def retire(folder: Path, target: Path) -> bool:
-    """Keep ``folder`` (the old edition, or a discarded staging folder) as the spare, if there is none."""
-    spare = spare_of(target)
-    if os.path.lexists(spare) or not (is_docket_output(folder) or _is_file(folder / STAGING_MARKER)):
-        return False  # one spare is enough; an empty folder that was replaced is worth nothing
-    os.rename(folder, spare)
-    return True
-
-
-def remove_stale(root: Path, keep: dict[str, ManifestEntry]) -> None:
-    """Delete what an adopted spare holds that the new edition does not, and the folders left empty."""
-    for folder, _subfolders, files in os.walk(root, topdown=False):
-        rel_folder = os.path.relpath(folder, root)
-        prefix = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
-        for name in files:
-            rel = prefix + name
-            if rel not in keep and rel not in _RESERVED:
-                os.unlink(os.path.join(folder, name))
-        if prefix and not os.listdir(folder):
-            os.rmdir(folder)
-
-
-def replace_file(dest: Path) -> None:
-    """Make way for a new ``dest``: in an adopted spare it may be a link shared with the live output."""
-    with suppress(FileNotFoundError):
-        os.unlink(dest)
-
-
-def destination(root: Path, rel: str) -> Path:
-    """Where ``rel`` goes inside the staging folder ``root``, its folder made; never outside it.
-
-    String checks, not ``resolve()``: the staging folder is new and holds only folders
-    Docket made, so no link can redirect a path, and a page costs no extra system calls.
-    """
-    clean = os.path.normpath(rel)
-    if rel.startswith("/") or clean.startswith("..") or os.path.isabs(clean) or "\0" in rel:
-        raise ValueError(f"refusing to write outside the output folder: {rel}")  # ids are validated; last defence
-    if "/" not in clean and clean in _RESERVED:
-        raise ValueError(f"refusing to overwrite Docket's own {rel}")
-    dest = root / clean
-    folder = str(dest.parent)
-    if folder not in _made_folders:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        _made_folders.add(folder)
-    return dest
-
-
-_made_folders: set[str] = set()  # folders this process has made in staging folders (names never repeat)
-
-
-def manifest_text(files: dict[str, ManifestEntry]) -> str:
-    """The manifest: JSON with one file per line, sorted, nothing time-based (same build, same bytes)."""
-    head = json.dumps({"generator": GENERATOR, "version": __version__, "format": MANIFEST_FORMAT})
-    lines = [json.dumps({"path": path, "size": entry.size, "sha256": entry.sha256})
-             for path, entry in sorted(files.items())]
-    return head[:-1] + ', "files": [\n' + ",\n".join(lines) + "\n]}\n"
-
-
-def read_manifest(folder: Path) -> dict[str, ManifestEntry]:
-    """The files an earlier build wrote into ``folder`` (path -> size and SHA-256)."""
-    data = json.loads((folder / MANIFEST).read_bytes())
-    return {item["path"]: ManifestEntry(item["size"], item["sha256"]) for item in data["files"]}
-
-
-def copy_hashed(source: Path, dest: Path) -> ManifestEntry:
-    digest = hashlib.sha256()
-    size = 0
-    replace_file(dest)
-    with source.open("rb") as src, dest.open("wb") as out:
-        while chunk := src.read(_CHUNK):
-            digest.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-    return ManifestEntry(size, digest.hexdigest())

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from bs4 import BeautifulSoup
 from helpers import docket, page, write_site
 from preview import Preview, preview, wait_for
 from tornado.httpclient import HTTPRequest
@@ -314,3 +315,59 @@ def test_the_preview_shows_the_banner_on_drafts(tmp_path: Path) -> None:
         draft = wait_for(lambda: p.fetch("incidents/secret/"))
         assert draft and "Draft — not published" in draft, p.output()
         assert "unpublished-banner" not in (p.fetch("incidents/fire/") or "unpublished-banner")
+
+
+def test_an_edit_is_served_at_once_by_a_fast_render_then_the_full_build_updates_the_rest(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{"content/incidents/flood.md": INCIDENT.format(title="Flood at the shelter")})
+    with preview(site, log=tmp_path / "serve.log") as p:
+        assert "Fire at the depot" in (wait_for(lambda: p.fetch("incidents/")) or ""), p.output()
+        (site / FIRE).write_text(fire("Blaze at the depot"), encoding="utf-8")
+        assert wait_for(lambda: "Blaze at the depot" in (p.fetch("incidents/fire/") or "")), p.output()
+        # The list showing its title is not the edited page: the full build after the fast render updates it.
+        assert wait_for(lambda: "Blaze at the depot" in (p.fetch("incidents/") or "")), p.output()
+        assert "docket: fast render of /incidents/fire/" in p.output()
+        heading = BeautifulSoup(p.fetch("incidents/fire/") or "", "html.parser").find("h1")
+        assert heading is not None and heading.get_text(strip=True) == "Blaze at the depot"
+
+
+def test_an_edit_that_breaks_the_file_skips_the_fast_render_and_is_reported(tmp_path: Path) -> None:
+    site = small_site(tmp_path)
+    with preview(site, log=tmp_path / "serve.log") as p:
+        assert wait_for(lambda: p.fetch("incidents/fire/")), p.output()
+        (site / FIRE).write_text(fire("Fire").replace("2023-03-27", "2023-13-45"), encoding="utf-8")
+        assert wait_for(lambda: "invalid date '2023-13-45'" in p.output()), p.output()
+        assert "fast render" not in p.output()
+        assert "Fire at the depot" in (p.fetch("incidents/fire/") or "")  # the last good page is still served
+
+
+async def reloads_seen(url: str, pages: list[str], edit: Path, text: str, wait: float) -> dict[str, bool]:
+    """Open one livereload connection per page, edit a file, and say which pages were told to reload."""
+    conns = {}
+    for page_path in pages:
+        conn = await asyncio.wait_for(websocket_connect(HTTPRequest(url.replace("http://", "ws://") + "livereload",
+                                                                    headers={"Origin": url.rstrip("/")})), 5)
+        await conn.write_message(json.dumps({"command": "hello", "protocols": [
+            "http://livereload.com/protocols/official-7"]}))
+        await asyncio.wait_for(conn.read_message(), 5)
+        await conn.write_message(json.dumps({"command": "info", "url": url + page_path, "plugins": {}}))
+        conns[page_path] = conn
+    await asyncio.sleep(0.3)
+    edit.write_text(text, encoding="utf-8")
+    seen = {}
+    for page_path, conn in conns.items():
+        try:
+            message = await asyncio.wait_for(conn.read_message(), wait)
+            seen[page_path] = bool(message) and json.loads(str(message))["command"] == "reload"
+        except TimeoutError:
+            seen[page_path] = False
+        conn.close()
+    return seen
+
+
+def test_only_the_pages_an_edit_changes_are_told_to_reload(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{"content/pages/about.md": "---\ntitle: About us\n---\nWho we are.\n"})
+    with preview(site, log=tmp_path / "serve.log") as p:
+        assert wait_for(lambda: p.fetch("about/")), p.output()
+        seen = run_in_own_thread(reloads_seen(p.url, ["incidents/fire/", "incidents/", "about/"], site / FIRE,
+                                              fire("Blaze at the depot"), wait=8))
+        assert seen == {"incidents/fire/": True, "incidents/": True, "about/": False}, p.output()

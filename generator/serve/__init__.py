@@ -60,6 +60,7 @@ def _serve(site: Path, host: str, port: int, out: Path, drafts: bool) -> int:
         watcher.stop()
         for sock in sockets:
             sock.close()
+        rebuild.save_cache()
     return 0
 
 
@@ -70,12 +71,12 @@ class Reloader:
         self.hub = hub
         self.loop: asyncio.AbstractEventLoop | None = None
 
-    def __call__(self, path: str) -> None:
+    def __call__(self, path: str, pages: frozenset[str] | None = None) -> None:
         loop = self.loop
         if loop is None:  # not serving yet, so no page is open
             return
         with contextlib.suppress(RuntimeError):  # the loop has closed: the preview is stopping
-            loop.call_soon_threadsafe(self.hub.reload, path)
+            loop.call_soon_threadsafe(self.hub.reload, path, pages)
 
 
 def listen(host: str, port: int) -> list[socket.socket]:

@@ -17,10 +17,12 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from tornado import httputil, web
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
+from ..urls import output_file
 from .origins import host_allowed, origin_allowed
 
 HEAD_END = b"</head>"
@@ -47,10 +49,17 @@ class ReloadHub:
     def __init__(self) -> None:
         self.sockets: set[ReloadSocket] = set()
 
-    def reload(self, path: str) -> None:
+    def reload(self, path: str, pages: frozenset[str] | None = None) -> None:
+        """Tell open pages to reload; with ``pages`` (output files), only the pages among them.
+
+        A page whose file did not change is left alone, so a writer reading the list of
+        incidents is not interrupted by an edit that does not show there.
+        """
         # liveCSS: a changed stylesheet is swapped in place; anything else reloads the page.
         message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
         for sock in list(self.sockets):
+            if pages is not None and sock.page is not None and sock.page not in pages:
+                continue
             try:
                 sock.write_message(message)
             except WebSocketClosedError:
@@ -62,6 +71,7 @@ class ReloadSocket(WebSocketHandler):
 
     def initialize(self, hub: ReloadHub, authorities: frozenset[str]) -> None:
         self.hub, self.authorities = hub, authorities
+        self.page: str | None = None  # the output file the browser shows, once it says so
 
     def check_origin(self, origin: str) -> bool:
         return origin_allowed(origin, self.authorities)
@@ -76,10 +86,19 @@ class ReloadSocket(WebSocketHandler):
         if command == "hello":
             self.write_message(HELLO)
         elif command == "info":
+            self.page = page_file(data.get("url"))
             self.hub.sockets.add(self)
 
     def on_close(self) -> None:
         self.hub.sockets.discard(self)
+
+
+def page_file(url: object) -> str | None:
+    """The output file of the page at ``url`` ("http://127.0.0.1:8000/incidents/x/" -> "incidents/x/index.html")."""
+    if not isinstance(url, str):
+        return None
+    path = unquote(urlsplit(url).path).lstrip("/")
+    return output_file(path)
 
 
 class ReloadClient(web.RequestHandler):

@@ -15,20 +15,25 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import watchfiles
 
 from ..build import build
+from ..diagnostics import Diagnostics
 from ..loader import CONFIG_NAME, UsageError
 from ..session import BuildSession
+from .fast import fast_render
 
 WATCHED = ("content", "templates", "static")
 # Files editors write next to the one being edited: Vim's write test (4913), JetBrains' safe-write copies.
 SCRATCH_NAMES = ("4913",)
 SCRATCH_SUFFIXES = ("~", "#", ".swp", ".swx", "___jb_tmp___", "___jb_old___")
-DEBOUNCE_MS = 200
+DEBOUNCE_MS = 200  # the longest a burst of events is grouped for
+# A burst ends after this long without an event: an editor's save (a temporary file, a rename)
+# takes a few milliseconds, and every millisecond here is one the writer waits for the page.
+QUIET_MS = 25
 RETRY_SECONDS = 1.0
 
 
@@ -69,7 +74,9 @@ class Rebuilder:
         self.site, self.output, self.drafts = site, output, drafts
         self.lock = threading.Lock()
         # One session for the preview's lifetime: each save re-renders only the pages it affects.
-        self.session = BuildSession(site, drafts=drafts)
+        # The cache is saved when the preview stops, not after every save (that costs seconds on a large site).
+        self.session = BuildSession(site, drafts=drafts, autosave=False)
+        self.changed: Mapping[str, str] = {}  # output files the last build changed -> their SHA-256
 
     def first(self) -> bool:
         """The first build. A usage error (not a site, an output folder that is not Docket's) is raised."""
@@ -89,12 +96,39 @@ class Rebuilder:
         except Exception as exc:  # noqa: BLE001 - whatever a build raises, the watching must go on
             return self._failed(f"docket: rebuild failed: {one_line(exc)}")
 
+    def save_cache(self) -> None:
+        """When the preview stops: the next `docket serve` or `docket build` starts warm."""
+        if not self.lock.acquire(timeout=30):  # a build still running at exit: its cache is not worth the wait
+            return
+        try:
+            diags = Diagnostics()
+            self.session.save(diags)
+            if diags.items:
+                say(diags.report(), error=True)
+        finally:
+            self.lock.release()
+
+    def fast(self, names: list[str]) -> dict[str, str]:
+        """The edited pages rendered at once from the last build (see ``fast.py``); never raises."""
+        try:
+            with self.lock:
+                started = time.perf_counter()
+                written = fast_render(self.session, self.site, names)
+                if written:
+                    shown = next(iter(written)).removesuffix("index.html")
+                    say(f"docket: fast render of /{shown} in {(time.perf_counter() - started) * 1000:.0f} ms; "
+                        "rebuilding the rest")
+                return written
+        except Exception:  # noqa: BLE001 - only a shortcut: the full build that follows reports any problem
+            return {}
+
     def _run(self, verb: str, reason: str) -> bool:
         with self.lock:
             started = time.perf_counter()
             result = build(self.site, self.output, drafts=self.drafts, base_path="/", session=self.session)
             if result.diagnostics.items:
                 say(result.diagnostics.report(), error=True)
+            self.changed = result.changed
             if not result.ok:
                 return self._failed("docket: build failed")
             say(f"docket: {verb} {result.pages} files ({result.rendered} pages rendered) in "
@@ -104,6 +138,11 @@ class Rebuilder:
     def _failed(self, line: str) -> bool:
         say(f"{line}; still serving the last good build", error=True)
         return False
+
+
+def is_page_or_data(path: str) -> bool:
+    """A page (or the feed, or a data file): shown only at its own address, not inside other pages."""
+    return path.endswith((".html", ".xml")) or path.startswith("data/")
 
 
 def describe(names: list[str]) -> str:
@@ -118,7 +157,8 @@ def changed_names(site: Path, changes: Iterable[tuple[watchfiles.Change, str]]) 
 class Watcher:
     """A thread that rebuilds on every relevant change and calls ``on_rebuilt`` after each good one."""
 
-    def __init__(self, site: Path, rebuild: Callable[[str], bool], on_rebuilt: Callable[[str], None]) -> None:
+    def __init__(self, site: Path, rebuild: Rebuilder,
+                 on_rebuilt: Callable[[str, frozenset[str] | None], None]) -> None:
         self.site, self.rebuild, self.on_rebuilt = site, rebuild, on_rebuilt
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._run, name="docket-watch", daemon=True)
@@ -146,9 +186,21 @@ class Watcher:
     def _watch(self) -> None:
         # The site folder itself is watched, so that templates/ or static/ created later count too.
         for changes in watchfiles.watch(self.site, watch_filter=lambda _, path: relevant(self.site, path),
-                                        stop_event=self.stop_event, debounce=DEBOUNCE_MS, step=50,
+                                        stop_event=self.stop_event, debounce=DEBOUNCE_MS, step=QUIET_MS,
                                         rust_timeout=500, yield_on_timeout=False, raise_interrupt=False,
                                         ignore_permission_denied=True):
             names = changed_names(self.site, changes)
-            if names and self.rebuild(describe(names)):
-                self.on_rebuilt(names[0])
+            if not names:
+                continue
+            fast = self.rebuild.fast(names)
+            if fast:
+                self.on_rebuilt(names[0], frozenset(fast))
+            if not self.rebuild(describe(names)):
+                continue
+            # Reload the pages whose bytes changed, except those the fast render already showed as they are.
+            changed = {path for path, sha in self.rebuild.changed.items() if fast.get(path) != sha}
+            assets = sorted(path for path in changed if not is_page_or_data(path))
+            if assets:
+                self.on_rebuilt(assets[0], None)  # a stylesheet or an image: any page may show it
+            elif changed:
+                self.on_rebuilt(names[0], frozenset(changed))
