@@ -12,11 +12,16 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+# Held by a thread doing work that takes locks a forked worker would need (the preview's fast
+# render, inside Jinja) and while workers are forked, so that no worker starts with such a lock held.
+FORK_GUARD = threading.Lock()
 
 _work: tuple[Callable[[Any], Any], Sequence[Any], int] | None = None  # set before forking; workers inherit it
 
@@ -29,7 +34,8 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int, min_per_w
     global _work
     _work = (func, items, workers)
     gc.freeze()  # objects made so far stay out of the collector's way, so their memory stays shared
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_forget_signals)
+    with FORK_GUARD:  # the workers are forked here, with no other thread of ours holding a lock
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_forget_signals)
     try:
         shares = pool.map(_run_share, range(workers))
         pool.close()  # not terminate(): that would send the workers SIGTERM

@@ -41,6 +41,8 @@ def fast_render(session: BuildSession, site: Path, names: list[str]) -> dict[str
     last = session.last
     if last is None or not names:
         return {}
+    # An editor's temporary file, already renamed over the real one, is no edit of its own.
+    names = [n for n in names if n.endswith(".md") or not n.startswith("content/") or (site / n).exists()]
     jobs = []
     for name in names:
         job = _job_for(last, site, name)

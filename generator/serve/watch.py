@@ -23,6 +23,7 @@ import watchfiles
 from ..build import build
 from ..diagnostics import Diagnostics
 from ..loader import CONFIG_NAME, UsageError
+from ..parallel import FORK_GUARD
 from ..session import BuildSession
 from .fast import fast_render
 
@@ -111,7 +112,7 @@ class Rebuilder:
     def fast(self, names: list[str]) -> dict[str, str]:
         """The edited pages rendered at once from the last build (see ``fast.py``); never raises."""
         try:
-            with self.lock:
+            with FORK_GUARD:  # no worker is forked while this thread is inside Jinja or the parser
                 started = time.perf_counter()
                 written = fast_render(self.session, self.site, names)
                 if written:
@@ -155,21 +156,34 @@ def changed_names(site: Path, changes: Iterable[tuple[watchfiles.Change, str]]) 
 
 
 class Watcher:
-    """A thread that rebuilds on every relevant change and calls ``on_rebuilt`` after each good one."""
+    """Two threads: one watches and fast-renders each save, one runs the full builds one after another.
+
+    They are separate so that a save made while a long full build runs is shown at once (by the
+    fast render) instead of waiting for that build; its own full build follows. ``on_rebuilt`` is
+    told what to reload after each fast render and each good build.
+    """
 
     def __init__(self, site: Path, rebuild: Rebuilder,
                  on_rebuilt: Callable[[str, frozenset[str] | None], None]) -> None:
         self.site, self.rebuild, self.on_rebuilt = site, rebuild, on_rebuilt
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._run, name="docket-watch", daemon=True)
+        self.builder = threading.Thread(target=self._build_loop, name="docket-build", daemon=True)
+        self.pending: list[str] = []  # names changed since the last full build began
+        self.fast_shas: dict[str, str] = {}  # pages fast-rendered since then -> their SHA-256
+        self.wake = threading.Condition()
 
     def start(self) -> None:
         self.thread.start()
+        self.builder.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         self.stop_event.set()
-        if self.thread.is_alive():
-            self.thread.join(timeout)
+        with self.wake:
+            self.wake.notify_all()
+        for thread in (self.thread, self.builder):
+            if thread.is_alive():
+                thread.join(timeout)
 
     def _run(self) -> None:
         failing = False
@@ -190,17 +204,44 @@ class Watcher:
                                         rust_timeout=500, yield_on_timeout=False, raise_interrupt=False,
                                         ignore_permission_denied=True):
             names = changed_names(self.site, changes)
-            if not names:
-                continue
-            fast = self.rebuild.fast(names)
-            if fast:
-                self.on_rebuilt(names[0], frozenset(fast))
-            if not self.rebuild(describe(names)):
-                continue
-            # Reload the pages whose bytes changed, except those the fast render already showed as they are.
-            changed = {path for path, sha in self.rebuild.changed.items() if fast.get(path) != sha}
-            assets = sorted(path for path in changed if not is_page_or_data(path))
-            if assets:
-                self.on_rebuilt(assets[0], None)  # a stylesheet or an image: any page may show it
-            elif changed:
-                self.on_rebuilt(names[0], frozenset(changed))
+            if names:
+                self.changed(names)
+
+    def changed(self, names: list[str]) -> None:
+        """A save: show the edited pages now, and ask for a full build."""
+        fast = self.rebuild.fast(names)
+        with self.wake:
+            self.pending.extend(names)
+            self.fast_shas.update(fast)
+            self.wake.notify_all()
+        if fast:
+            self.on_rebuilt(names[0], frozenset(fast))
+
+    def _build_loop(self) -> None:
+        while not self.stop_event.is_set():
+            with self.wake:
+                while not self.pending and not self.stop_event.is_set():
+                    self.wake.wait()
+                names, self.pending = sorted(set(self.pending)), []
+                fast, self.fast_shas = self.fast_shas, {}
+            if self.stop_event.is_set():
+                return
+            try:
+                self._full_build(names, fast)
+            except Exception as exc:  # noqa: BLE001 - the builder must outlive anything a build meets
+                say(f"docket: rebuild failed: {one_line(exc)}", error=True)
+
+    def _full_build(self, names: list[str], fast: dict[str, str]) -> None:
+        if not self.rebuild(describe(names)):
+            return
+        with self.wake:
+            again = sorted(set(self.pending))  # saved while this build ran: it read the older files
+        if again:
+            fast = {**fast, **self.rebuild.fast(again)}  # show them again over the edition just swapped in
+        # Reload the pages whose bytes changed, except those a fast render already showed as they are.
+        changed = {path for path, sha in self.rebuild.changed.items() if fast.get(path) != sha}
+        assets = sorted(path for path in changed if not is_page_or_data(path))
+        if assets:
+            self.on_rebuilt(assets[0], None)  # a stylesheet or an image: any page may show it
+        elif changed:
+            self.on_rebuilt(names[0], frozenset(changed))
