@@ -8,19 +8,11 @@ resolved; they cannot point nowhere.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from difflib import get_close_matches
 
 from .diagnostics import Diagnostics
 from .markdown import LocalLink, RenderedBody
-from .render import OutputFile
-
-
-def tracked(files: Iterable[OutputFile], built: set[str]) -> Iterator[OutputFile]:
-    """Pass files through, noting each path as it goes by (pages stay streamed)."""
-    for file in files:
-        built.add(file.path)
-        yield file
 
 
 def check_local_links(bodies: Iterable[RenderedBody], built: set[str], diags: Diagnostics) -> None:

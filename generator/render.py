@@ -9,7 +9,6 @@ template file and line, never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from .model import Entity, Incident, Page, Report, SiteConfig, Source
 from .pages import PageJob
 from .terms import Term, TermLink
 from .theme import theme_dir
-from .urls import absolute, nav_target, output_file, path_of, place_slug, relative, term_slug
+from .urls import absolute, nav_target, path_of, place_slug, relative, term_slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,15 +163,6 @@ class PageRenderer:
             _report_template_error(exc, job, diags, self.site_root)
             return None, tuple(diags.items)
         return html.encode("utf-8"), ()
-
-
-def render_pages(renderer: PageRenderer, jobs: Iterable[PageJob], diags: Diagnostics) -> Iterator[OutputFile]:
-    """Render each job in turn (``docket check``); a page whose template fails is reported and left out."""
-    for job in jobs:
-        data, found = renderer.render(job)
-        diags.extend(found)
-        if data is not None:
-            yield OutputFile(output_file(job.path), data)
 
 
 def _report_template_error(exc: Exception, job: PageJob, diags: Diagnostics, site_root: Path) -> None:
