@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .config import site_timezone
+from .contexts import PageLink
 from .diagnostics import Diagnostics
 from .exports import render_exports
 from .fingerprint import TemplateDigests
@@ -85,7 +86,7 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
         session.finish(None, None, diags)
         return BuildResult(diags, None, 0)
     base = base_path if base_path is not None else urlsplit(graph.config.base_url).path
-    site_inputs = SiteInputs(graph.config, graph.pages, base)
+    site_inputs = SiteInputs(graph.config, tuple(PageLink(p.slug, p.title) for p in graph.pages), base)
     renderer = PageRenderer(session.environment(loaded.templates_dir, diags), site_inputs, site_dir)
     jobs_planned = list(plan_pages(graph, bodies, now))
     exports = list(render_exports(graph, bodies))

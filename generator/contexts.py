@@ -88,6 +88,18 @@ class FeedEntry:
 
 
 
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """A plain page as the footer of every page shows it: its title and its URL, not its text.
+
+    So that editing a page's text re-renders that page, not the whole site.
+    """
+
+    slug: str
+    title: str
+    kind: str = "page"
+
+
 class Context:
     """Base of every page context: its fields are the template's variables."""
 

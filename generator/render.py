@@ -17,6 +17,7 @@ import jinja2
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 
+from .contexts import PageLink
 from .diagnostics import Diagnostic, Diagnostics
 from .model import Entity, Incident, Page, Report, SiteConfig, Source
 from .pages import PageJob
@@ -41,7 +42,7 @@ class NavLink:
 def site_path(target: Any) -> str:
     """The site path of anything a template may link to."""
     cls = type(target)
-    if cls is Incident or cls is Report or cls is Page:
+    if cls is Incident or cls is Report or cls is Page or cls is PageLink:
         return path_of(target.kind, target.slug)
     if cls is Source:
         return path_of("source", target.id)
@@ -127,7 +128,7 @@ class SiteInputs:
     """What every page gets besides its own context: a change here changes every page."""
 
     config: SiteConfig
-    footer_pages: tuple[Page, ...]  # the site's plain pages, linked from every footer
+    footer_pages: tuple[PageLink, ...]  # the site's plain pages, linked from every footer
     base_path: str  # the path of base_url, or "/" in the preview
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import re
 import shutil
 from pathlib import Path
 
@@ -140,6 +141,11 @@ def test_a_build_that_changes_nothing_repeats_the_warnings(tmp_path: Path) -> No
     assert "odd.md:" in first.stderr and "colour" in first.stderr
     again = build_ok(site)
     assert "(0 pages rendered" in again.stdout
+    # Another process, another hash seed: fingerprints must not depend on it, or every page would render.
+    touch_content(site)
+    edited = build_ok(site)
+    rendered = int(re.search(r"\((\d+) pages rendered", edited.stdout).group(1))  # type: ignore[union-attr]
+    assert rendered == 1, edited.stdout  # the page itself: the footers show only its title
     assert [line for line in again.stderr.splitlines() if "warning" in line] == \
         [line for line in first.stderr.splitlines() if "warning" in line]
 
@@ -209,6 +215,11 @@ def test_the_cli_caches_in_the_site_and_no_cache_writes_none(tmp_path: Path) -> 
     assert (site / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"  # never committed by accident
     again = build_ok(site)
     assert "(0 pages rendered" in again.stdout
+    # Another process, another hash seed: fingerprints must not depend on it, or every page would render.
+    touch_content(site)
+    edited = build_ok(site)
+    rendered = int(re.search(r"\((\d+) pages rendered", edited.stdout).group(1))  # type: ignore[union-attr]
+    assert rendered == 1, edited.stdout  # the page itself: the footers show only its title
 
 
 def touch_content(site: Path) -> None:
