@@ -15,6 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from .contexts import (
     ClaimView,
@@ -82,8 +83,9 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
     yield from paginated(graph, "reports", graph.reports, "report_list.html", "Reports")
     for incident in graph.incidents:
         yield incident_page(graph, incident, bodies[("incident", incident.slug)], now)
+    lookups = ({i.slug: i for i in graph.incidents}, {t.slug: t for t in graph.terms["tag"]})
     for report in graph.reports:
-        yield report_page(graph, report, bodies[("report", report.slug)], now)
+        yield report_page(graph, report, bodies[("report", report.slug)], now, lookups)
     yield source_list(graph)
     publishers = {t.slug: t.link() for t in graph.terms["publisher"]}
     for source in graph.sources.values():
@@ -164,17 +166,17 @@ def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now:
     ))
 
 
-def report_page(graph: SiteGraph, report: Report, body: RenderedBody, now: dt.datetime) -> PageJob:
-    by_slug = {i.slug: i for i in graph.incidents}
-    tags = {t.slug: t for t in graph.terms["tag"]}
+def report_page(graph: SiteGraph, report: Report, body: RenderedBody, now: dt.datetime,
+                lookups: tuple[dict[str, Incident], dict[str, Term]] | None = None) -> PageJob:
+    by_slug, tags = lookups or ({i.slug: i for i in graph.incidents}, {t.slug: t for t in graph.terms["tag"]})
     covered = {r.id for r in report.incidents}
     more_on = []
     for tag in report.tags:
         term = tags.get(term_slug(tag))
         if term is None:
             continue
-        others = tuple(i for i in term.incidents if i.slug not in covered)[:5]
-        other_reports = tuple(r for r in term.reports if r.slug != report.slug)[:5]
+        others = tuple(islice((i for i in term.incidents if i.slug not in covered), 5))
+        other_reports = tuple(islice((r for r in term.reports if r.slug != report.slug), 5))
         if others or other_reports:
             more_on.append((term.link(), others, other_reports))
     return PageJob(path_of("report", report.slug), "report.html", report.title, ReportContext(

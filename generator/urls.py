@@ -41,6 +41,7 @@ def is_windows_reserved(name: str) -> bool:
     return name.split(".", 1)[0].lower() in WINDOWS_RESERVED
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same few hundred tags, places and publishers, again and again
 def term_slug(name: str) -> str:
     """The URL slug of a tag, place, country or publisher; never a Windows device name."""
     slug: str = slugify(name, max_length=100, word_boundary=True)
