@@ -195,12 +195,6 @@ def manifest_text(files: dict[str, ManifestEntry]) -> str:
     return head[:-1] + ', "files": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
-def read_manifest(folder: Path) -> dict[str, ManifestEntry]:
-    """The files an earlier build wrote into ``folder`` (path -> size and SHA-256)."""
-    data = json.loads((folder / MANIFEST).read_bytes())
-    return {item["path"]: ManifestEntry(item["size"], item["sha256"]) for item in data["files"]}
-
-
 def copy_hashed(source: Path, dest: Path) -> ManifestEntry:
     digest = hashlib.sha256()
     size = 0

@@ -43,7 +43,7 @@ from .contexts import (
 )
 from .graph import SiteGraph
 from .markdown import RenderedBody
-from .model import Entity, Incident, Publishing, Report, Source
+from .model import Entity, Incident, Page, Publishing, Report, Source
 from .terms import TERM_KINDS, Term, TermLink
 from .urls import list_path, path_of, term_slug
 
@@ -103,10 +103,13 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
         "claims": sum(len(i.claims) for i in graph.incidents)}))
     yield PageJob("feed.xml", "feed.xml", graph.config.title, FeedContext(feed_entries(graph)))
     for page in graph.pages:
-        body = bodies[("page", page.slug)]
-        yield PageJob(path_of("page", page.slug), "page.html", page.title, PlainPageContext(
-            page, body, numbered_sources(graph, body), unpublished(graph, page.publishing, now)))
+        yield plain_page(graph, page, bodies[("page", page.slug)], now)
     yield PageJob("404.html", "404.html", "Page not found", NotFoundContext())
+
+
+def plain_page(graph: SiteGraph, page: Page, body: RenderedBody, now: dt.datetime) -> PageJob:
+    return PageJob(path_of("page", page.slug), "page.html", page.title, PlainPageContext(
+        page, body, numbered_sources(graph, body), unpublished(graph, page.publishing, now)))
 
 
 def home(graph: SiteGraph) -> PageJob:

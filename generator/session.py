@@ -93,7 +93,6 @@ class BuildSession:
         self.state: State | None = None  # what the last successful build was made from
         self.last: LastBuild | None = None
         self._env: tuple[Path | None, Environment] | None = None
-        self._loaded = False
         self._used_files: set[tuple[str, str]] = set()
         self._used_bodies: set[tuple[str, str]] = set()
 
@@ -114,9 +113,7 @@ class BuildSession:
         """The saved caches, loaded the first time a build needs them (a no-change build never does)."""
         if self._memo is None:
             self._memo = Memo()
-            if not self._loaded:
-                self._loaded = True
-                self._load(self._diags or Diagnostics())
+            self._load(self._diags or Diagnostics())
         return self._memo
 
     def unchanged(self, inputs: bytes, output: Path | None, now: dt.datetime) -> State | None:

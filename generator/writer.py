@@ -35,14 +35,12 @@ from types import TracebackType
 from typing import Any, Self
 
 from .loader import UsageError
-from .model import StaticFile
 from .outfiles import (
     MANIFEST,
     RESERVED,
     STAGING_MARKER,
     ManifestEntry,
     adopt_spare,
-    copy_hashed,
     destination,
     forget_made_folders,
     is_docket_output,
@@ -264,7 +262,6 @@ class StagedOutput:
 
     def __init__(self, target: Path, *, reuse: bool = True) -> None:
         self.target = Path(target)
-        self.count = 0
         self.committed = False
         self.reuse = reuse
         self.files: dict[str, ManifestEntry] = {}
@@ -315,12 +312,9 @@ class StagedOutput:
         return OutputError(f"cannot write the site: {where}{exc.strerror or exc}{hint}; "
                            f"{self.target} was left as it was")
 
-    def _destination(self, rel: str) -> Path:
-        return destination(self.root, rel)
-
     def write_all(self, files: Iterable[OutputFile]) -> None:
         for file in files:
-            dest = self._destination(file.path)
+            dest = destination(self.root, file.path)
             with naming(dest):
                 replace_file(dest)
                 dest.write_bytes(file.data)
@@ -329,14 +323,6 @@ class StagedOutput:
     def record(self, rel: str, entry: ManifestEntry) -> None:
         """A file placed in the staging folder by someone else (a worker process, a hard link)."""
         self.files[rel] = entry
-        self.count += 1
-
-    def copy_static(self, files: Iterable[StaticFile]) -> None:
-        """Copy static files; later ones (the site's) replace earlier ones (the theme's)."""
-        for file in files:
-            dest = self._destination(file.target)
-            with naming(dest):
-                self.files[file.target] = copy_hashed(Path(file.source), dest)
 
     def commit(self) -> None:
         check_owned(self.target)  # it may have changed while the site was being built

@@ -20,12 +20,11 @@ import os
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from ..contexts import PlainPageContext
 from ..diagnostics import Diagnostics
 from ..loader import CONTENT_KINDS, RawFile, read_text
 from ..markdown import make_parser, render_body
 from ..model import Incident, Page, Report
-from ..pages import PageJob, incident_page, numbered_sources, report_page, unpublished
+from ..pages import PageJob, incident_page, plain_page, report_page
 from ..session import BuildSession, LastBuild
 from ..urls import output_file, path_of
 from ..validate import read_file
@@ -86,8 +85,7 @@ def _job_for(last: LastBuild, site: Path, name: str) -> PageJob | None:
             return incident_page(graph, item, body.body, last.now)
         if isinstance(item, Report):
             return report_page(graph, item, body.body, last.now)
-        return PageJob(page_path, "page.html", item.title, PlainPageContext(
-            item, body.body, numbered_sources(graph, body.body), unpublished(graph, item.publishing, last.now)))
+        return plain_page(graph, item, body.body, last.now)
     except KeyError:  # it now cites a source or names an entity the last graph does not have
         return None
 
