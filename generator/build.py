@@ -25,13 +25,14 @@ from .contexts import PageLink
 from .diagnostics import Diagnostics
 from .exports import render_exports
 from .fingerprint import TemplateDigests
-from .graph import add_citations, resolve
+from .graph import SiteGraph, add_citations, resolve
 from .links import check_local_links
 from .loader import CONFIG_NAME, UsageError, load_site
 from .markdown import RenderedBody, render_all
 from .model import Content, Incident, Page, Report
 from .outfiles import ManifestEntry
 from .pages import plan_pages
+from .parallel import Progress
 from .produce import PageOutcome, PageRecord, Producer, produce_all
 from .render import OutputFile, PageRenderer, SiteInputs
 from .session import BuildSession, LastBuild, inputs_digest
@@ -47,6 +48,8 @@ class BuildResult:
     rendered: int = 0  # pages rendered by this build; the rest were unchanged and kept
     # Output files whose bytes this build changed (path -> SHA-256), so the preview reloads only those
     changed: Mapping[str, str] = field(default_factory=dict)
+    unpublished: int = 0  # drafts and embargoed items this build left out
+
 
     @property
     def ok(self) -> bool:
@@ -55,7 +58,8 @@ class BuildResult:
 
 def build(site_dir: str | Path = ".", output: str | Path | None = None, *, drafts: bool = False,
           write: bool = True, now: dt.datetime | None = None, base_path: str | None = None,
-          session: BuildSession | None = None, cache: bool = True, jobs: int | None = None) -> BuildResult:
+          session: BuildSession | None = None, cache: bool = True, jobs: int | None = None,
+          review: bool = False, strict: bool = False, progress: Progress | None = None) -> BuildResult:
     """Build the site in ``site_dir`` into ``output`` (default ``site_dir/output``).
 
     ``write=False`` validates and renders everything but writes nothing (``docket check``).
@@ -63,6 +67,9 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     ``session`` carries caches from one build to the next (the preview keeps one); without one, a
     session is made for this build, saved in ``.docket-cache/`` unless ``cache`` is False.
     ``jobs`` is the number of processes that render pages (default: one per core).
+    ``review`` adds the editor's warnings of ``review.py`` (``docket check`` does); ``strict`` turns
+    every warning into an error, so that a build with warnings writes nothing. ``progress`` is told
+    how many pages of how many are done as they render.
     """
     diags = Diagnostics()
     site_dir = Path(site_dir).resolve()
@@ -75,13 +82,22 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     target = prepare_output(site_dir, output) if write else None
     inputs = inputs_digest(loaded, drafts, base_path, str(target))
     last = session.unchanged(inputs, target, now) if not diags.items else None
-    if last is not None:  # made from exactly these inputs, and still in place: nothing to do
+    if last is not None and not review:  # made from exactly these inputs, and still in place: nothing to do
         last.replay(diags)
-        return BuildResult(diags, target, last.pages, 0)
+        if strict and diags.items:
+            diags.promote_warnings()
+            return BuildResult(diags, None, 0)
+        return BuildResult(diags, target, last.pages, 0, unpublished=last.unpublished)
     content = validate(loaded, diags, session, session.jobs)
     graph = resolve(content, diags, now, drafts)
     bodies = render_all(graph, diags, session, session.jobs)
     graph = add_citations(graph, {key: body.sources for key, body in bodies.items()}, diags)
+    if review:
+        from .review import review as review_graph  # noqa: PLC0415 - only `docket check` reviews
+
+        diags.extend(review_graph(graph, bodies))
+    if strict:
+        diags.promote_warnings()
     if diags.has_errors:
         session.finish(None, None, diags)
         return BuildResult(diags, None, 0)
@@ -93,14 +109,16 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     built: set[str] = {f.target for f in (*loaded.theme_assets, *loaded.static)} | {f.path for f in exports}
     if target is None:  # docket check
         outcomes = produce_all(Producer(renderer, session.digests, TemplateDigests(renderer.env), {}, None, None),
-                               jobs_planned, session.jobs)
-        return _checked(outcomes, exports, bodies, built, diags)
+                               jobs_planned, session.jobs, progress)
+        return _checked(outcomes, exports, bodies, built, diags, strict)
     with StagedOutput(target, reuse=cache) as staged:
         previous = session.pages_for(target)
         producer = Producer(renderer, session.digests, TemplateDigests(renderer.env), previous, target, staged.root)
-        outcomes = produce_all(producer, jobs_planned, session.jobs)
+        outcomes = produce_all(producer, jobs_planned, session.jobs, progress)
         records = _take(outcomes, staged, built, diags)
         check_local_links(bodies.values(), built, diags)
+        if strict:
+            diags.promote_warnings()
         if diags.has_errors:
             session.finish(None, None, diags)
             return BuildResult(diags, None, 0)
@@ -114,9 +132,16 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     pages = sum(1 for o in outcomes if o.record is not None) + len(exports)
     changed = {path: r.sha256 for path, r in records.items()
                if path not in previous or previous[path].sha256 != r.sha256}
-    session.remember(inputs, target, next_embargo_end(content, now), pages, diags)
+    held = unpublished(content, graph)
+    session.remember(inputs, target, next_embargo_end(content, now), pages, diags, held)
     session.last = LastBuild(graph, renderer, target, now, site_timezone(graph.config))
-    return BuildResult(diags, target, pages, sum(o.rendered for o in outcomes), changed)
+    return BuildResult(diags, target, pages, sum(o.rendered for o in outcomes), changed, held)
+
+
+def unpublished(content: Content, graph: SiteGraph) -> int:
+    """Drafts and embargoed incidents, reports and pages left out of this build."""
+    return (len(content.incidents) + len(content.reports) + len(content.pages)
+            - len(graph.incidents) - len(graph.reports) - len(graph.pages))
 
 
 def next_embargo_end(content: Content, now: dt.datetime) -> float | None:
@@ -146,12 +171,14 @@ def _take(outcomes: list[PageOutcome], staged: StagedOutput, built: set[str],
 
 
 def _checked(outcomes: list[PageOutcome], exports: list[OutputFile], bodies: dict[tuple[str, str], RenderedBody],
-             built: set[str], diags: Diagnostics) -> BuildResult:
+             built: set[str], diags: Diagnostics, strict: bool) -> BuildResult:
     for outcome in outcomes:
         diags.extend(outcome.diagnostics)
         if outcome.record is not None:
             built.add(outcome.path)
     check_local_links(bodies.values(), built, diags)
+    if strict:
+        diags.promote_warnings()
     count = sum(1 for o in outcomes if o.record is not None) + len(exports)
     return BuildResult(diags, None, count, count - len(exports))
 

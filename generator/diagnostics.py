@@ -8,6 +8,7 @@ so a writer sees every problem in one run.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -27,6 +28,7 @@ class Diagnostic:
     field: str  # dotted front-matter path ("figures.killed", "sources[2].url"), or ""
     message: str
     hint: str = ""
+    column: int = 0  # 1-based; 0 when unknown. Not in the text form (editors jump to the line)
 
     def format(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -45,13 +47,18 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, path: str, line: int, field_name: str, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(path, line or 0, ERROR, _one_line(field_name), _one_line(message),
-                                     _one_line(hint)))
+    def error(self, path: str, line: int, field_name: str, message: str, hint: str = "", *,
+              column: int = 0) -> None:
+        self.add(ERROR, path, line, field_name, message, hint, column)
 
-    def warning(self, path: str, line: int, field_name: str, message: str, hint: str = "") -> None:
-        self.items.append(Diagnostic(path, line or 0, WARNING, _one_line(field_name), _one_line(message),
-                                     _one_line(hint)))
+    def warning(self, path: str, line: int, field_name: str, message: str, hint: str = "", *,
+                column: int = 0) -> None:
+        self.add(WARNING, path, line, field_name, message, hint, column)
+
+    def add(self, severity: str, path: str, line: int, field_name: str, message: str, hint: str = "",
+            column: int = 0) -> None:
+        self.items.append(Diagnostic(path, line or 0, severity, _one_line(field_name), _one_line(message),
+                                     _one_line(hint), column or 0))
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
@@ -67,6 +74,10 @@ class Diagnostics:
     @property
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.items if not d.is_error]
+
+    def promote_warnings(self) -> None:
+        """``--strict``: every warning counts as an error (the build fails and writes nothing)."""
+        self.items = [dataclasses.replace(d, severity=ERROR) if not d.is_error else d for d in self.items]
 
     def sorted(self) -> list[Diagnostic]:
         unique = set(self.items)

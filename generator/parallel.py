@@ -2,8 +2,8 @@
 
 Workers are forked after the caller has built everything they read (the
 loaded files, the graph, the compiled templates), so they share it without
-copying or pickling it; only each unit's result comes back, pickled. Worker
-*w* takes every *n*-th unit. Below ``min_per_worker`` units per worker the
+copying or pickling it; only each unit's result comes back, pickled. Workers
+take contiguous chunks in turn. Below ``min_per_worker`` units per worker the
 work stays in this process, where it costs no start-up at all.
 """
 
@@ -24,20 +24,34 @@ R = TypeVar("R")
 FORK_GUARD = threading.Lock()
 
 _work: tuple[Callable[[Any], Any], Sequence[Any], int] | None = None  # set before forking; workers inherit it
+Progress = Callable[[int, int], None]  # (units done, units in all)
+CHUNKS_PER_WORKER = 8
+SERIAL_PROGRESS_EVERY = 50
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int, min_per_worker: int) -> list[R]:
-    """``[func(item) for item in items]``, computed by up to ``workers`` processes."""
+def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int, min_per_worker: int,
+             progress: Progress | None = None) -> list[R]:
+    """``[func(item) for item in items]``, computed by up to ``workers`` processes.
+
+    ``progress(done, total)`` is called in this process as results arrive.
+    """
     workers = max(1, min(workers, len(items) // max(1, min_per_worker)))
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(item) for item in items]
+        return _serial(func, items, progress)
     global _work
-    _work = (func, items, workers)
+    # Chunks, not one share per worker: a worker that finishes early takes the next chunk, and
+    # every finished chunk is progress to report. Several per worker, for both reasons.
+    size = max(min_per_worker, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
+    _work = (func, items, size)
     gc.freeze()  # objects made so far stay out of the collector's way, so their memory stays shared
     with FORK_GUARD:  # the workers are forked here, with no other thread of ours holding a lock
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_forget_signals)
+    results: list[Any] = []
     try:
-        shares = pool.map(_run_share, range(workers))
+        for chunk in pool.imap(_run_chunk, range(0, len(items), size)):
+            results.extend(chunk)
+            if progress is not None:
+                progress(len(results), len(items))
         pool.close()  # not terminate(): that would send the workers SIGTERM
     except BaseException:
         pool.terminate()
@@ -46,9 +60,17 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int, min_per_w
         pool.join()
         _work = None
         gc.unfreeze()
-    results: list[Any] = [None] * len(items)
-    for worker, share in enumerate(shares):
-        results[worker::workers] = share
+    return results
+
+
+def _serial(func: Callable[[T], R], items: Sequence[T], progress: Progress | None) -> list[R]:
+    if progress is None:
+        return [func(item) for item in items]
+    results = []
+    for item in items:
+        results.append(func(item))
+        if len(results) % SERIAL_PROGRESS_EVERY == 0 or len(results) == len(items):
+            progress(len(results), len(items))
     return results
 
 
@@ -63,7 +85,7 @@ def _forget_signals() -> None:
         signal.signal(sig, signal.SIG_DFL)
 
 
-def _run_share(worker: int) -> list[Any]:
+def _run_chunk(start: int) -> list[Any]:
     assert _work is not None
-    func, items, workers = _work
-    return [func(items[i]) for i in range(worker, len(items), workers)]
+    func, items, size = _work
+    return [func(item) for item in items[start:start + size]]

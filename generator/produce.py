@@ -26,7 +26,7 @@ from .fingerprint import ItemDigests, TemplateDigests, fingerprint
 from .model import StaticFile
 from .outfiles import copy_hashed, destination, naming, replace_file
 from .pages import PageJob
-from .parallel import fork_map
+from .parallel import Progress, fork_map
 from .pickling import compact
 from .render import PageRenderer
 from .urls import output_file
@@ -132,7 +132,8 @@ class Producer:
         return PageRecord(key, len(data), sha, st.st_mtime_ns, st.st_ino)
 
 
-def produce_all(producer: Producer, jobs: Sequence[PageJob], workers: int) -> list[PageOutcome]:
+def produce_all(producer: Producer, jobs: Sequence[PageJob], workers: int,
+                progress: Progress | None = None) -> list[PageOutcome]:
     """Every job's outcome, in planning order, using up to ``workers`` processes."""
     if workers > 1 and len(jobs) >= 2 * PAGES_PER_WORKER:
         for template in sorted({job.template for job in jobs}):  # compile once, before forking
@@ -140,7 +141,7 @@ def produce_all(producer: Producer, jobs: Sequence[PageJob], workers: int) -> li
                 producer.renderer.env.get_template(template)
             except Exception:  # noqa: BLE001, S112 - reported when a page renders it
                 continue
-    return _first_failures(fork_map(producer.produce, jobs, workers, PAGES_PER_WORKER))
+    return _first_failures(fork_map(producer.produce, jobs, workers, PAGES_PER_WORKER, progress))
 
 
 def _first_failures(outcomes: list[PageOutcome]) -> list[PageOutcome]:

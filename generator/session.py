@@ -126,9 +126,9 @@ class BuildSession:
         return state if manifest_stamp(output) == state.manifest else None
 
     def remember(self, inputs: bytes, output: Path, valid_until: float | None, pages: int,
-                 diags: Diagnostics) -> None:
+                 diags: Diagnostics, unpublished: int = 0) -> None:
         self.state = State(inputs.hex(), str(output), valid_until, manifest_stamp(output), pages,
-                           [dataclasses.astuple(d) for d in diags.warnings])
+                           [dataclasses.astuple(d) for d in diags.warnings], unpublished)
         if self.cache_dir is not None:
             with contextlib.suppress(OSError):
                 write_state(self.cache_dir / self._file_name.replace(".pickle", ".state"), self.state)
@@ -268,6 +268,8 @@ class State:
     manifest: list[int]  # size, mtime and inode of the output's manifest: the output as Docket left it
     pages: int
     warnings: list[tuple[object, ...]]
+    unpublished: int = 0  # drafts and embargoed items left out
+
 
     def replay(self, diags: Diagnostics) -> None:
         diags.extend(Diagnostic(*w) for w in self.warnings)  # type: ignore[arg-type]
@@ -277,7 +279,8 @@ def read_state(path: Path) -> State | None:
     try:
         data = json.loads(path.read_bytes())
         return State(str(data["inputs"]), str(data["output"]), data["valid_until"], list(data["manifest"]),
-                     int(data["pages"]), [tuple(w) for w in data["warnings"]])
+                     int(data["pages"]), [tuple(w) for w in data["warnings"]],
+                     int(data.get("unpublished", 0)))
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no state, or a damaged one: the build simply runs
 
