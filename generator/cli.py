@@ -10,11 +10,15 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
 from .build import BuildResult, build
-from .loader import UsageError
+from .loader import CONTENT_KINDS, UsageError
+from .report import FORMATS as REPORT_FORMATS
+from .report import render_report
+from .terminal import ProgressLine
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -26,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        resolve_site(args)
         code: int = args.run(args)
         return code
     except UsageError as exc:  # the writer's OutputError included: it names the output folder
@@ -55,15 +60,23 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Validate the content and build the site into the output folder "
                        "(replaced atomically; untouched when there are errors).")
     p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
+    add_site_option(p)
     p.add_argument("--output", "-o", metavar="DIR", help="where to write the site (default: SITE_DIR/output)")
     p.add_argument("--drafts", action="store_true", help="include drafts and embargoed items")
+    add_strict_option(p)
     add_speed_options(p)
     p.set_defaults(run=run_build)
 
-    p = sub.add_parser("check", help="validate the content; write nothing",
-                       description="Validate the content and templates without writing anything.")
+    p = sub.add_parser("check", help="validate the content and review it for publishing; write nothing",
+                       description="Validate the content and templates, and add an editor's warnings "
+                       "(sources without a URL, incidents citing no source, unedited scaffold text...), "
+                       "without writing anything. See docs/checks.md.")
     p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
+    add_site_option(p)
     p.add_argument("--drafts", action="store_true", help="include drafts and embargoed items")
+    add_strict_option(p)
+    p.add_argument("--format", choices=REPORT_FORMATS, default="text",
+                   help="text (default), json (machine-readable) or github (workflow annotations)")
     add_speed_options(p)
     p.set_defaults(run=run_check)
 
@@ -71,6 +84,7 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Build the site, serve it on loopback, rebuild on every change under content/, "
                        "templates/, static/ or site.yaml and reload the open page.")
     p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
+    add_site_option(p)
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--output", "-o", metavar="DIR", help="where to write the preview (default: a temporary folder)")
@@ -78,13 +92,40 @@ def make_parser() -> argparse.ArgumentParser:
                    help="hide drafts in the preview (shown by default)")
     p.set_defaults(run=run_serve)
 
-    p = sub.add_parser("new", help="start a new incident, report, source, entity or page",
-                       description="Write a new content file with its front matter filled in, ready to edit.")
-    p.add_argument("kind", choices=["incident", "report", "source", "entity", "page"])
-    p.add_argument("title", help="the title (the file name is made from it)")
-    p.add_argument("--site", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
+    p = sub.add_parser("new", help="start a new site, or a new incident, report, source, entity or page",
+                       usage='%(prog)s site DIR\n'
+                       '       %(prog)s KIND "Title" [SITE_DIR] [--site SITE_DIR] [--slug SLUG]',
+                       description="'docket new site DIR' writes a small site that builds at once. "
+                       "'docket new KIND \"Title\"' writes a new content file from the site's archetypes/KIND.md "
+                       "(or the default one), ready to edit. See docs/writing.md.")
+    kinds = list(CONTENT_KINDS.values())
+    p.add_argument("kind", choices=["site", *kinds], metavar="KIND", help="site, or one of: " + ", ".join(kinds))
+    p.add_argument("title", metavar="TITLE", help="the title (the file name is made from it); for 'site': the folder")
+    p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
+    p.add_argument("--slug", help="the new file's id and name, instead of one made from the title")
+    add_site_option(p)
     p.set_defaults(run=run_new)
     return parser
+
+
+def add_site_option(p: argparse.ArgumentParser) -> None:
+    """``--site SITE_DIR``, the same as the positional SITE_DIR (``resolve_site`` joins the two)."""
+    p.add_argument("--site", dest="site_option", metavar="SITE_DIR", help="the same as SITE_DIR")
+    p.set_defaults(site=None)  # so that resolve_site can tell an omitted SITE_DIR from "."
+
+
+def resolve_site(args: argparse.Namespace) -> None:
+    """One site folder from SITE_DIR and --site; two different ones are a usage error."""
+    given = [value for value in (getattr(args, "site", None), getattr(args, "site_option", None)) if value]
+    if len(given) == 2 and Path(given[0]).resolve() != Path(given[1]).resolve():
+        raise UsageError(f"two site folders given, {given[0]!r} (SITE_DIR) and {given[1]!r} (--site); give one")
+    if hasattr(args, "site"):
+        args.site = given[0] if given else "."
+
+
+def add_strict_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="treat every warning as an error: exit 1 and write nothing")
 
 
 def add_speed_options(p: argparse.ArgumentParser) -> None:
@@ -112,23 +153,53 @@ def print_diagnostics(result: BuildResult) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    result = build(args.site, args.output, drafts=args.drafts, cache=args.cache, jobs=args.jobs)
+    progress = ProgressLine.for_terminal()
+    try:
+        result = build(args.site, args.output, drafts=args.drafts, cache=args.cache, jobs=args.jobs,
+                       strict=args.strict, progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     print_diagnostics(result)
     if not result.ok:
-        print("docket: build failed; the previous output was left as it was", file=sys.stderr)
+        why = " (--strict: warnings count as errors)" if args.strict and result.diagnostics.items else ""
+        print(f"docket: build failed{why}; the previous output was left as it was", file=sys.stderr)
         return EXIT_CONTENT
     print(f"docket: built {result.pages} files into {result.output} in {time.perf_counter() - started:.2f} s "
-          f"({result.rendered} pages rendered, the others unchanged)")
+          f"({result.rendered} pages rendered, the others unchanged){held_back(result.unpublished)}")
     return EXIT_OK
+
+
+def held_back(count: int) -> str:
+    """Why a new draft is not on the site: said on the summary line, not left to be guessed."""
+    if not count:
+        return ""
+    items = "1 draft or embargoed item" if count == 1 else f"{count} drafts or embargoed items"
+    return f"; {items} left out (docket build --drafts, or docket serve, shows them)"
 
 
 def run_check(args: argparse.Namespace) -> int:
-    result = build(args.site, drafts=args.drafts, write=False, cache=args.cache, jobs=args.jobs)
-    print_diagnostics(result)
+    result = build(args.site, drafts=args.drafts, write=False, cache=args.cache, jobs=args.jobs,
+                   review=True, strict=args.strict)
+    if args.format == "text":
+        print_diagnostics(result)
+    else:  # for a program: the whole report on stdout, and nothing else there
+        print(render_report(result.diagnostics, args.format, path_prefix=site_prefix(args.site)))
     if not result.ok:
         return EXIT_CONTENT
-    print(f"docket: content is valid ({result.pages} files would be written)")
+    if args.format == "text":
+        print(f"docket: content is valid ({result.pages} files would be written)")
     return EXIT_OK
+
+
+def site_prefix(site: str) -> str:
+    """The site folder as seen from here ("docs/site/"), so that annotations name files in the repository."""
+    folder = Path(site).resolve()
+    try:
+        relative = folder.relative_to(Path.cwd().resolve())
+    except ValueError:
+        return f"{folder.as_posix()}/"
+    return "" if relative == Path() else f"{relative.as_posix()}/"
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -138,8 +209,44 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_content
+    from .scaffold import new_content, new_site
 
-    path = new_content(Path(args.site), args.kind, args.title)
-    print(f"docket: wrote {path}")
+    if args.kind == "site":
+        return run_new_site(args, new_site)
+    path = new_content(Path(args.site), args.kind, args.title, slug=args.slug)
+    print(f"docket: wrote {shown_path(path, Path(args.site))}")
+    if is_draft(path):
+        print("docket: it is a draft: 'docket serve' shows it; 'docket build' leaves it out "
+              "until you remove 'draft: true'")
     return EXIT_OK
+
+
+def run_new_site(args: argparse.Namespace, new_site: Callable[[Path], list[Path]]) -> int:
+    if args.site != "." or args.slug:
+        raise UsageError("'docket new site' takes one folder and no --site or --slug: docket new site DIR")
+    import shlex
+
+    written = new_site(Path(args.title))
+    folder = shlex.quote(args.title)  # the commands below are meant to be pasted into a shell
+    print(f"docket: created the site {args.title} ({len(written)} files). Next:\n"
+          f"  docket serve {folder}    # preview it while you edit\n"
+          f"  docket build {folder}    # build it into {Path(args.title) / 'output'}")
+    return EXIT_OK
+
+
+def shown_path(path: Path, site: Path) -> Path:
+    """The new file as the writer finds it: from the current folder, or else from the site."""
+    for start in (Path.cwd(), site):
+        try:
+            return path.relative_to(start.resolve())
+        except ValueError:
+            continue
+    return path
+
+
+def is_draft(path: Path) -> bool:
+    from .diagnostics import Diagnostics
+    from .frontmatter import parse_document
+
+    doc = parse_document(path.name, path.read_text(encoding="utf-8"), Diagnostics())
+    return doc is not None and doc.data.get("draft") is True
