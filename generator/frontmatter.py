@@ -10,13 +10,14 @@ parser never raises.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 
 from .diagnostics import Diagnostics
+from .hints import tab_column
 
 # A writer's front matter has tens of values; a document that expands to more
 # than this is an alias bomb or a mistake, never an incident.
@@ -82,14 +83,21 @@ class Document:
     lines: dict[FieldPath, int]
     body: str
     body_line: int  # the file line (1-based) on which the body starts
+    columns: dict[FieldPath, int] = field(default_factory=dict)  # 1-based, beside each line
+    # The text of every plain value YAML read as a float: "1.000" became 1.0, a likely thousands separator
+    float_texts: dict[FieldPath, str] = field(default_factory=dict)
 
     def line_of(self, path: FieldPath) -> int:
         """The line of a field, or of its nearest parent that has one."""
+        return self.where(path)[0]
+
+    def where(self, path: FieldPath) -> tuple[int, int]:
+        """The line and column of a field, or of its nearest parent that has them (column 0: unknown)."""
         while path:
             if path in self.lines:
-                return self.lines[path]
+                return self.lines[path], self.columns.get(path, 0)
             path = path[:-1]
-        return self.lines.get((), 1)
+        return self.lines.get((), 1), 0
 
 
 def dotted(path: FieldPath) -> str:
@@ -129,63 +137,93 @@ def parse_document(path: str, text: str, diags: Diagnostics) -> Document | None:
     if body_line < 0:
         diags.error(path, 1, "", "front matter is not closed", "add a line with '---' after the last field")
         return None
-    data, lines = parse_yaml_mapping(path, yaml_text, diags, line_offset=1, what="front matter")
-    if data is None:
+    parsed = parse_yaml(path, yaml_text, diags, line_offset=1, what="front matter")
+    if parsed is None:
         return None
-    return Document(path, data, lines, body, body_line)
+    return Document(path, parsed.data, parsed.lines, body, body_line, parsed.columns, parsed.float_texts)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedYaml:
+    data: dict[str, Any]
+    lines: dict[FieldPath, int]
+    columns: dict[FieldPath, int]
+    float_texts: dict[FieldPath, str]
 
 
 def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset: int = 0,
                        what: str = "file") -> tuple[dict[str, Any] | None, dict[FieldPath, int]]:
     """Parse YAML that must be a mapping; line_offset counts lines above the YAML."""
+    parsed = parse_yaml(path, text, diags, line_offset=line_offset, what=what)
+    return (parsed.data, parsed.lines) if parsed is not None else (None, {})
+
+
+def parse_yaml(path: str, text: str, diags: Diagnostics, *, line_offset: int = 0,
+               what: str = "file") -> ParsedYaml | None:
+    """Parse YAML that must be a mapping, with each value's line and column, or report why it cannot be."""
     too_deep = _too_deep_line(text)
     if too_deep:
         diags.error(path, too_deep + line_offset, "", f"YAML is nested more than {MAX_NESTING} levels deep")
-        return None, {}
+        return None
     try:
         node = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        last_line = line_offset + text.count("\n") + 1  # PyYAML may point just past the end
-        line = min(mark.line + 1 + line_offset, last_line) if mark else line_offset + 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "maximum nesting depth" in problem:
-            # PyYAML 6.0.4's libyaml binding has a nesting limit of its own (1,000 levels):
-            # report it in the same words as Docket's own limit, at the line where it started.
-            start = exc.context_mark or mark
-            line = min(start.line + 1 + line_offset, last_line) if start else line
-            diags.error(path, line, "", f"YAML is nested more than {MAX_DEPTH} levels deep",
-                        "flatten the value: front matter needs a few levels at most")
-            return None, {}
-        if exc.problem and exc.context and exc.context_mark:
-            context_line = min(exc.context_mark.line + 1 + line_offset, last_line)
-            problem += f" ({exc.context} that starts on line {context_line})"
-        diags.error(path, line, "", f"malformed YAML: {problem}",
-                    "check the indentation and quote values that contain ':' or '#'")
-        return None, {}
+        _report_syntax(path, text, exc, diags, line_offset)
+        return None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
-        line = text.count("\n", 0, max(exc.position, 0)) + 1 + line_offset
+        position = max(exc.position, 0)
+        line = text.count("\n", 0, position) + 1 + line_offset
+        column = position - text.rfind("\n", 0, position)
         diags.error(path, line, "", f"malformed YAML: {exc.reason} (character {chr(exc.character)!r})"
                     if isinstance(exc.character, int) else f"malformed YAML: {exc.reason}",
-                    "remove the control character (often pasted in with the text)")
-        return None, {}
+                    "remove the control character (often pasted in with the text)", column=column)
+        return None
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         diags.error(path, line_offset + 1, "", f"malformed YAML: {exc}")
-        return None, {}
+        return None
     if node is None:
-        return {}, {(): line_offset + 1}
+        return ParsedYaml({}, {(): line_offset + 1}, {}, {})
     if not isinstance(node, yaml.MappingNode):
         diags.error(path, node.start_mark.line + 1 + line_offset, "",
-                    f"{what} must be a mapping of 'key: value' lines, got {_node_kind(node)}")
-        return None, {}
+                    f"{what} must be a mapping of 'key: value' lines, got {_node_kind(node)}",
+                    column=node.start_mark.column + 1)
+        return None
     builder = _ValueBuilder(path, diags, line_offset)
     try:
         data = builder.build(node, ())
     except _TooBig as exc:
         diags.error(path, exc.line, "", str(exc), exc.hint)
-        return None, {}
+        return None
     builder.lines[()] = line_offset + 1
-    return data, builder.lines
+    return ParsedYaml(data, builder.lines, builder.columns, builder.float_texts)
+
+
+def _report_syntax(path: str, text: str, exc: yaml.MarkedYAMLError, diags: Diagnostics, line_offset: int) -> None:
+    """PyYAML's complaint as a diagnostic at its line and column; a tab in plain words."""
+    mark = exc.problem_mark or exc.context_mark
+    last_line = line_offset + text.count("\n") + 1  # PyYAML may point just past the end
+    line = min(mark.line + 1 + line_offset, last_line) if mark else line_offset + 1
+    past_end = mark is None or mark.line + 1 + line_offset > last_line
+    column = 0 if past_end or mark is None else mark.column + 1
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "maximum nesting depth" in problem:
+        # PyYAML 6.0.4's libyaml binding has a nesting limit of its own (1,000 levels):
+        # report it in the same words as Docket's own limit, at the line where it started.
+        start = exc.context_mark or mark
+        line = min(start.line + 1 + line_offset, last_line) if start else line
+        diags.error(path, line, "", f"YAML is nested more than {MAX_DEPTH} levels deep",
+                    "flatten the value: front matter needs a few levels at most")
+        return
+    tab = tab_column(text.split("\n")[line - 1 - line_offset], column, problem) if column else 0
+    if tab:
+        diags.error(path, line, "", f"malformed YAML: a tab at column {tab}: YAML indents with spaces",
+                    "replace the tab with spaces", column=tab)
+        return
+    if exc.problem and exc.context and exc.context_mark:
+        context_line = min(exc.context_mark.line + 1 + line_offset, last_line)
+        problem += f" ({exc.context} that starts on line {context_line})"
+    diags.error(path, line, "", f"malformed YAML: {problem}",
+                "check the indentation and quote values that contain ':' or '#'", column=column)
 
 
 def _too_deep_line(text: str) -> int:
@@ -240,11 +278,20 @@ class _ValueBuilder:
         self.diags = diags
         self.offset = line_offset
         self.lines: dict[FieldPath, int] = {}
+        self.columns: dict[FieldPath, int] = {}
+        self.float_texts: dict[FieldPath, str] = {}
         self.count = 0
         self.constructor = SafeConstructor()
 
     def line(self, node: yaml.Node) -> int:
         return node.start_mark.line + 1 + self.offset
+
+    def error(self, node: yaml.Node, at: FieldPath, message: str, hint: str = "") -> None:
+        self.diags.error(self.path, self.line(node), dotted(at), message, hint, column=node.start_mark.column + 1)
+
+    def place(self, at: FieldPath, node: yaml.Node) -> None:
+        self.lines[at] = self.line(node)
+        self.columns[at] = node.start_mark.column + 1
 
     def build(self, node: yaml.Node, at: FieldPath) -> Any:
         self.count += 1
@@ -254,8 +301,7 @@ class _ValueBuilder:
         if len(at) > MAX_DEPTH:
             raise _TooBig(f"YAML is nested more than {MAX_DEPTH} levels deep", self.line(node))
         if not isinstance(node, yaml.ScalarNode) and node.tag not in STANDARD_TAGS:
-            self.diags.error(self.path, self.line(node), dotted(at), f"unsupported YAML tag {_tag_name(node.tag)!r}",
-                             "remove the '!' tag")
+            self.error(node, at, f"unsupported YAML tag {_tag_name(node.tag)!r}", "remove the '!' tag")
             return INVALID
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, at)
@@ -265,14 +311,15 @@ class _ValueBuilder:
         return self.scalar(node, at)
 
     def item(self, node: yaml.Node, at: FieldPath) -> Any:
-        self.lines.setdefault(at, self.line(node))
+        if at not in self.lines:
+            self.place(at, node)
         return self.build(node, at)
 
     def mapping(self, node: yaml.MappingNode, at: FieldPath) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                self.diags.error(self.path, self.line(key_node), dotted(at), "keys must be plain names")
+                self.error(key_node, at, "keys must be plain names")
                 continue
             key = key_node.value
             here = at + (key,)
@@ -280,42 +327,40 @@ class _ValueBuilder:
                 continue
             if key in out:
                 first = self.lines.get(here, 0)
-                self.diags.error(self.path, self.line(key_node), dotted(here),
-                                 f"duplicate key (first given on line {first})",
-                                 "YAML keeps only one of them: remove or rename one")
+                self.error(key_node, here, f"duplicate key (first given on line {first})",
+                           "YAML keeps only one of them: remove or rename one")
                 continue
-            self.lines[here] = self.line(key_node)
+            self.place(here, key_node)
             out[key] = self.build(value_node, here)
         return out
 
     def scalar(self, node: yaml.ScalarNode, at: FieldPath) -> Any:
         if node.tag not in STANDARD_TAGS:
-            self.diags.error(self.path, self.line(node), dotted(at),
-                             f"unsupported YAML tag {_tag_name(node.tag)!r}", "remove the '!' tag")
+            self.error(node, at, f"unsupported YAML tag {_tag_name(node.tag)!r}", "remove the '!' tag")
             return INVALID
         try:
             value = self.constructor.construct_object(node, deep=True)
         except Exception as exc:  # noqa: BLE001 - PyYAML's constructors fail in many ways on odd scalars
             reason = f" ({exc})" if isinstance(exc, ValueError) else ""
             if node.tag.endswith(":timestamp"):
-                self.diags.error(self.path, self.line(node), dotted(at),
-                                 f"invalid date {node.value!r}{reason}",
-                                 "expected YYYY-MM-DD, optionally with a time like 2023-03-27T21:30:00Z")
+                self.error(node, at, f"invalid date {node.value!r}{reason}",
+                           "expected YYYY-MM-DD, optionally with a time like 2023-03-27T21:30:00Z")
             else:
                 kind = node.tag.rsplit(":", 1)[-1]
-                self.diags.error(self.path, self.line(node), dotted(at),
-                                 f"invalid value {node.value!r} for the YAML type {kind}{reason}")
+                self.error(node, at, f"invalid value {node.value!r} for the YAML type {kind}{reason}")
             return INVALID
         if isinstance(value, str) and not self.allowed_text(value, node, at):
             return INVALID
+        if isinstance(value, float):  # a plain value (a quoted one is text)
+            self.float_texts[at] = node.value
         return value
 
     def allowed_text(self, text: str, node: yaml.Node, at: FieldPath) -> bool:
         """Report a key or text value that holds a control character once YAML escapes are decoded."""
         ch = refused_character(text)
         if ch:
-            self.diags.error(self.path, self.line(node), dotted(at), f"contains {describe_character(ch)}",
-                             "remove it: an escape in double quotes such as '\\x01', '\\e' or '\\u0000' "
-                             "writes a character no page may hold (tab and newline are fine)")
+            self.error(node, at, f"contains {describe_character(ch)}",
+                       "remove it: an escape in double quotes such as '\\x01', '\\e' or '\\u0000' "
+                       "writes a character no page may hold (tab and newline are fine)")
         return not ch
 

@@ -12,10 +12,11 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, did_you_mean
+from .hints import near_miss
 from .model import Claim, Content, Entity, Incident, Page, Reference, Report, SiteConfig, Source
 from .related import Related, related_incidents
 from .terms import Term, build_terms
@@ -53,6 +54,13 @@ class SiteGraph:
     terms: dict[str, tuple[Term, ...]]  # "tag" | "country" | "place" | "year" | "publisher"
     incident_terms: dict[str, dict[str, tuple[Term, ...]]]  # slug -> kind -> its terms
     include_drafts: bool
+    # (kind, id) -> the file that would have defined it but could not be read: references to it are
+    # not reported, that file's own error is (see unreadable.py)
+    unreadable: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+    def unreadable_file(self, kinds: Iterable[str], ident: str) -> str:
+        """The unreadable file that would have defined ``ident`` as one of ``kinds``, or ""."""
+        return next((self.unreadable[(k, ident)] for k in kinds if (k, ident) in self.unreadable), "")
 
 
 def resolve(content: Content, diags: Diagnostics, now: dt.datetime, include_drafts: bool) -> SiteGraph:
@@ -71,7 +79,10 @@ def resolve(content: Content, diags: Diagnostics, now: dt.datetime, include_draf
     live_reports = sorted((r for r in reports.values() if published(r)),
                           key=lambda r: (r.date, r.slug), reverse=True)
     live_slugs = {i.slug for i in live_incidents}
-    _check_references(live_incidents, live_reports, incidents, sources, entities, live_slugs, diags)
+    unreadable = {(u.kind, u.id): u.path for u in content.unreadable}
+    known = _Known(incidents, sources, entities, live_slugs, unreadable)
+    _check_references(live_incidents, live_reports, known, diags)
+    _warn_near_entities(live_incidents, entities, unreadable, diags)
 
     entity_incidents, entity_claims = defaultdict(list), defaultdict(list)
     for incident in live_incidents:
@@ -102,6 +113,7 @@ def resolve(content: Content, diags: Diagnostics, now: dt.datetime, include_draf
         terms={},
         incident_terms={},
         include_drafts=include_drafts,
+        unreadable=unreadable,
     )
 
 
@@ -176,34 +188,63 @@ def _check_page_slugs(pages: dict[str, Page], diags: Diagnostics) -> None:
                         "rename the file or set another 'slug'")
 
 
-def _check_references(incidents: Iterable[Incident], reports: Iterable[Report], all_incidents: Mapping[str, Incident],
-                      sources: Mapping[str, Source], entities: Mapping[str, Entity], live_slugs: set[str],
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """What front-matter ids may name, for ``_check_references``."""
+
+    incidents: Mapping[str, Incident]
+    sources: Mapping[str, Source]
+    entities: Mapping[str, Entity]
+    live_slugs: set[str]
+    unreadable: Mapping[tuple[str, str], str]
+
+
+SOURCE_HINT = "define it inline with a title, or add content/sources/<id>.md"
+ENTITY_HINT = "list it under 'entities' or add content/entities/<id>.md"
+
+
+def _check_references(incidents: Iterable[Incident], reports: Iterable[Report], known: _Known,
                       diags: Diagnostics) -> None:
-    def check(ref: Reference, known: Mapping[str, object] | set[str], what: str, hint: str,
-              live: set[str] | None = None) -> None:
-        if ref.id not in known:
-            diags.error(ref.path, ref.line, ref.field, f"unknown {what} {ref.id!r}", hint)
+    def check(ref: Reference, kind: str, names: Mapping[str, object], hint: str, live: set[str] | None = None) -> None:
+        if ref.id not in names:
+            if (kind, ref.id) not in known.unreadable:  # else its file's own error is the one to fix
+                diags.error(ref.path, ref.line, ref.field, f"unknown {kind} {ref.id!r}",
+                            did_you_mean(ref.id, names) or hint)
         elif live is not None and ref.id not in live:
             diags.error(ref.path, ref.line, ref.field,
-                        f"links to the unpublished {what} {ref.id!r} (a draft or embargoed)",
+                        f"links to the unpublished {kind} {ref.id!r} (a draft or embargoed)",
                         "publish it, remove the link, or build with --drafts")
 
-    source_hint = "define it inline with a title, or add content/sources/<id>.md"
     for incident in incidents:
         for ref in incident.sources:
-            check(ref, sources, "source", source_hint)
+            check(ref, "source", known.sources, SOURCE_HINT)
         for ref in incident.related:
-            check(ref, all_incidents, "incident", "expected the slug of another incident", live_slugs)
+            check(ref, "incident", known.incidents, "expected the slug of another incident", known.live_slugs)
         for claim in incident.claims:
             if claim.by:
-                check(claim.by, entities, "entity", "list it under 'entities' or add content/entities/<id>.md")
+                check(claim.by, "entity", known.entities, ENTITY_HINT)
             for ref in claim.sources:
-                check(ref, sources, "source", source_hint)
+                check(ref, "source", known.sources, SOURCE_HINT)
     for report in reports:
         for ref in report.incidents:
-            check(ref, all_incidents, "incident", "expected the slug of an incident", live_slugs)
+            check(ref, "incident", known.incidents, "expected the slug of an incident", known.live_slugs)
         for ref in report.sources:
-            check(ref, sources, "source", source_hint)
+            check(ref, "source", known.sources, SOURCE_HINT)
+
+
+def _warn_near_entities(incidents: Iterable[Incident], entities: Mapping[str, Entity],
+                        unreadable: Mapping[tuple[str, str], str], diags: Diagnostics) -> None:
+    """An id under 'entities' without a file, a typo away from one with a file, would silently get a second page."""
+    with_files = [eid for eid, e in entities.items() if e.path]
+    for incident in incidents:
+        for ref in incident.entities:
+            if entities[ref.id].path or ("entity", ref.id) in unreadable:
+                continue
+            close = near_miss(ref.id, with_files)
+            if close:
+                diags.warning(ref.path, ref.line, ref.field,
+                              f"no entity file is called {ref.id!r}, so it will get a page of its own",
+                              f"did you mean '{close}'? (described in {entities[close].path})")
 
 
 def _targets(incidents: Mapping[str, Incident], reports: Mapping[str, Report], sources: Mapping[str, Source],

@@ -71,6 +71,9 @@ class LoadedSite:
     # The site's checked template files, relative to templates/ (assets/ left out); a Jinja
     # loader limited to these could never open anything the loader has not seen.
     template_names: tuple[str, ...] = ()
+    # Content files that could not be read (not UTF-8, a NUL byte…), as (path, kind): their
+    # error is reported here, and references to what they define are not reported again.
+    unread: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +99,13 @@ def load_site(root: Path, diags: Diagnostics) -> LoadedSite:
     # Resolved once, so that a site reached through a link (/tmp -> /private/tmp) compares right.
     root = Path(os.path.realpath(root))
     config_text = _read_config(root, diags)
-    files = _content_files(root, diags)
+    files, unread = _content_files(root, diags)
     templates_dir, template_names, site_assets = _site_templates(root, diags)
     # The theme's assets, then a site's own templates/assets/ over them, file by file.
     assets = [*_static_files(_theme_assets(diags)), *_static_files(site_assets)]
     theme = tuple(StaticFile(f.source, "assets/" + f.target) for f in assets)
     static = _static_files(_static(root, diags))
-    return LoadedSite(root, config_text, tuple(files), static, templates_dir, theme, template_names)
+    return LoadedSite(root, config_text, tuple(files), static, templates_dir, theme, template_names, tuple(unread))
 
 
 def read_text(path: Path, shown: str, diags: Diagnostics) -> str | None:
@@ -140,8 +143,8 @@ def _read_config(root: Path, diags: Diagnostics) -> str:
     return read_text(found.real, CONFIG_NAME, diags) or ""
 
 
-def _content_files(root: Path, diags: Diagnostics) -> list[RawFile]:
-    files = []
+def _content_files(root: Path, diags: Diagnostics) -> tuple[list[RawFile], list[tuple[str, str]]]:
+    files, unread = [], []
     for folder, kind in CONTENT_KINDS.items():
         shown_top = f"content/{folder}"
         for found in _checked_walk(root, ("content", folder), _visible, diags):
@@ -152,7 +155,9 @@ def _content_files(root: Path, diags: Diagnostics) -> list[RawFile]:
             text = read_text(found.real, path, diags)
             if text is not None:
                 files.append(RawFile(path, kind, text))
-    return files
+            else:
+                unread.append((path, kind))
+    return files, unread
 
 
 def _site_templates(root: Path, diags: Diagnostics) -> tuple[Path | None, tuple[str, ...], list[_Found]]:

@@ -122,11 +122,13 @@ class PageContext:
         return self.body_line + line
 
     def cite(self, source_id: str, line: int) -> tuple[int, str] | None:
-        self.answers.append(("cite", source_id, source_id in self.graph.sources))
-        if source_id not in self.graph.sources:
-            hint = did_you_mean(source_id, self.graph.sources) or "define it in 'sources' or content/sources/"
-            self.diags.error(self.path, self._line(line), "body", f"unknown source {source_id!r} in [@{source_id}]",
-                             hint)
+        answer = cite_answer(self.graph, source_id)
+        self.answers.append(("cite", source_id, answer))
+        if answer is not True:
+            if not answer:  # a string names the unreadable file that defines it: its own error says why
+                hint = did_you_mean(source_id, self.graph.sources) or "define it in 'sources' or content/sources/"
+                self.diags.error(self.path, self._line(line), "body",
+                                 f"unknown source {source_id!r} in [@{source_id}]", hint)
             return None
         number = self.order.setdefault(source_id, len(self.order) + 1)
         self.uses[source_id] = self.uses.get(source_id, 0) + 1
@@ -141,6 +143,8 @@ class PageContext:
         kind, _, ident = spec.rpartition(":")
         found = [t for t in self.graph.targets.get(ident, ()) if not kind or t.kind == kind]
         where = self._line(line)
+        if not found and self.graph.unreadable_file((kind,) if kind else LINK_KINDS, ident):
+            return None  # the file that defines it could not be read: its own error is the one to fix
         if not found:
             hint = (did_you_mean(ident, self.graph.targets)
                     or "expected the id of an incident, report, source, entity or page")
@@ -174,6 +178,14 @@ class PageContext:
             if source_id in self.graph.sources:
                 self.order.setdefault(source_id, len(self.order) + 1)
         return tuple(sorted(self.order, key=self.order.__getitem__))
+
+
+LINK_KINDS = ("incident", "report", "source", "entity", "page")
+
+
+def cite_answer(graph: SiteGraph, source_id: str) -> bool | str:
+    """True when the source exists; else the unreadable file that would define it, or False."""
+    return source_id in graph.sources or graph.unreadable_file(("source",), source_id) or False
 
 
 def listed_sources(item: Item) -> tuple[str, ...]:
@@ -211,7 +223,7 @@ def same_answers(graph: SiteGraph, item: Item, page_path: str, answers: tuple[tu
     context = PageContext(graph, Diagnostics(), item.path, item.body_line, page_path, listed_sources(item))
     for kind, key, answer in answers:
         if kind == "cite":
-            if (key in graph.sources) != answer:
+            if cite_answer(graph, key) != answer:
                 return False
         elif kind == "link":
             if context._link(key, 0) != answer or context.diags.items:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, nodes, pass_context
 from jinja2.runtime import Context
 
 from .contexts import PageLink
@@ -161,7 +161,11 @@ class PageRenderer:
         except Exception as exc:  # noqa: BLE001 - a site's template may fail in any way; never a traceback
             self.broken.add(job.template)
             diags = Diagnostics()
-            _report_template_error(exc, job, diags, self.site_root)
+            loop = find_template_loop(self.env, job.template) if isinstance(exc, RecursionError) else None
+            if loop is not None:
+                diags.error(_shown_path(loop.filename, self.site_root), loop.line, "", loop.message, loop.hint)
+            else:
+                _report_template_error(exc, job, diags, self.site_root)
             return None, tuple(diags.items)
         return html.encode("utf-8"), ()
 
@@ -195,3 +199,86 @@ def _shown_path(filename: str, site_root: Path) -> str:
         except ValueError:
             continue
     return filename
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateLoop:
+    filename: str
+    line: int
+    message: str
+    hint: str
+
+
+# The statement, as written, and what it does to the template it names.
+_USES = {nodes.Extends: ("extends", "extends"), nodes.Include: ("include", "includes"),
+         nodes.Import: ("import", "imports"), nodes.FromImport: ("from", "imports")}
+
+
+def find_template_loop(env: Environment, start: str) -> TemplateLoop | None:
+    """The ``{% extends %}`` or ``{% include %}`` that leads back to a template on its own way down, if any.
+
+    Jinja recurses without end on such a loop (a RecursionError at render time);
+    the usual cause is a site's ``incident.html`` extending "incident.html",
+    which names the override itself, where "default/incident.html" was meant.
+    """
+    chain: list[str] = []
+    done: set[str] = set()
+
+    def walk(name: str) -> TemplateLoop | None:
+        chain.append(name)
+        for filename, line, (keyword, verb), target in _uses(env, name):
+            if target in chain:
+                return _describe_loop(env, chain[chain.index(target):], filename, line, keyword, verb, target)
+            if target not in done:
+                found = walk(target)
+                if found is not None:
+                    return found
+        chain.pop()
+        done.add(name)
+        return None
+
+    return walk(start)
+
+
+def _uses(env: Environment, name: str) -> list[tuple[str, int, tuple[str, str], str]]:
+    """(file, line, verb, name) for each template that ``name`` extends, includes or imports by a fixed name."""
+    assert env.loader is not None  # make_environment always sets one
+    try:
+        source, filename, _ = env.loader.get_source(env, name)
+        tree = env.parse(source, name, filename)
+    except jinja2.TemplateError:
+        return []  # a missing or broken template is reported on its own when it renders
+    out = []
+    for node in tree.find_all(tuple(_USES)):
+        template = getattr(node, "template", None)
+        if isinstance(template, nodes.Const) and isinstance(template.value, str):
+            out.append((filename or name, node.lineno, _USES[type(node)], template.value))
+    return out
+
+
+def _describe_loop(env: Environment, loop: list[str], filename: str, line: int, keyword: str, verb: str,
+                   target: str) -> TemplateLoop:
+    in_theme = _theme_has(env, target)
+    if len(loop) == 1:
+        message = f"{{% {keyword} \"{target}\" %}} {verb} itself: \"{target}\" is this file, the site's own"
+        if in_theme and verb == "extends":
+            hint = f"extend 'default/{target}' to build on the default theme's template"
+        elif in_theme:
+            hint = f"name the default theme's template as 'default/{target}', or another one"
+        else:
+            hint = "a template cannot use itself: name another one"
+        return TemplateLoop(filename, line, message, hint)
+    steps = " → ".join([*loop, target])
+    hint = "a template cannot extend or include one that leads back to it"
+    if in_theme:
+        hint += f"; for the default theme's {target}, write 'default/{target}'"
+    return TemplateLoop(filename, line, f"templates loop: {steps}", hint)
+
+
+def _theme_has(env: Environment, name: str) -> bool:
+    assert env.loader is not None
+    try:
+        env.loader.get_source(env, f"default/{name}")
+    except jinja2.TemplateNotFound:
+        return False
+    return True

@@ -1,0 +1,118 @@
+"""Plain-language hints for the mistakes writers make most: what is wrong, and what to write instead.
+
+Pure functions of the value a writer typed, shared by the front-matter readers
+(``fields.py``, ``frontmatter.py``) and the graph (``graph.py``). Each returns
+"" when it has nothing better to say than the message itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from difflib import get_close_matches
+
+MAX_ID = 120
+_NUMBER = r"\d+(?:\.\d+)?"
+_QUOTED_NUMBER = re.compile(rf"^{_NUMBER}$")
+# 1,000 / 12.345.678 / 1 000 / 1'000 / 1’000: groups of three after the first
+_SEPARATED = re.compile(r"^\d{1,3}(?:([,. '’])\d{3})(?:\1\d{3})*$")
+_ESTIMATE = re.compile(rf"^(?:about|around|approx\.?|approximately|roughly|circa|ca\.?|c\.|some|nearly|almost|"
+                       rf"an estimated|estimated|est\.?|~|≈|±)\s*({_NUMBER})$", re.IGNORECASE)
+_AT_LEAST = re.compile(rf"^(?:(?:at least|more than|over|>|>=|≥)\s*({_NUMBER})|({_NUMBER})\s*(?:\+|or more))$",
+                       re.IGNORECASE)
+_RANGE = re.compile(rf"^({_NUMBER})\s*(?:-|–|—|to)\s*({_NUMBER})$", re.IGNORECASE)
+_ONE_NUMBER = re.compile(rf"(?<![\d.]){_NUMBER}(?![\d.])")
+# A float typed with a dot between groups of three, which YAML reads as a small number: 1.000 -> 1.0
+DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+# Figures hold one exact number; the content format has no field for estimates (see docs/content-format.md).
+_IN_THE_TEXT = "in the summary or body"
+
+
+def figure_hint(key: str, value: object) -> str:
+    """What to write instead of a figure that is text: a quoted number, separators, an estimate…"""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if _QUOTED_NUMBER.match(text):
+        return f"write the number without quotes: {key}: {text}"
+    if _SEPARATED.match(text):
+        digits = re.sub(r"\D", "", text)
+        return f"write {digits} without separators: {key}: {digits}"
+    if m := _ESTIMATE.match(text):
+        return (f"a figure is a number only: write {key}: {m[1]} and say {_IN_THE_TEXT} "
+                "that it is an estimate")
+    if m := _AT_LEAST.match(text):
+        return (f"a figure is a number only: write the confirmed minimum, {key}: {m[1] or m[2]}, "
+                f"and say 'at least' {_IN_THE_TEXT}")
+    if m := _RANGE.match(text):
+        return (f"a figure is one number: write the lower bound, {key}: {m[1]}, and give the range "
+                f"({m[1]}-{m[2]}) {_IN_THE_TEXT}")
+    numbers = _ONE_NUMBER.findall(text)
+    if len(numbers) == 1:
+        return f"write the number alone: {key}: {numbers[0]}"
+    if not numbers:
+        return f"a figure must be a number: leave {key} out until it is known, and describe it {_IN_THE_TEXT}"
+    return ""
+
+
+def dot_thousands_hint(key: str, raw: str) -> str:
+    digits = raw.replace(".", "")
+    return f"if you mean {digits}, write {digits} without separators: {key}: {digits}"
+
+
+def id_problem(value: str) -> str:
+    """Exactly what keeps ``value`` from being an id (see fields.ID_PATTERN), or "" when its form is fine."""
+    if not value:
+        return "an id cannot be empty"
+    wrong = (["capital letters"] if any(ch.isupper() for ch in value) else []) + [
+        _character(ch) for ch in dict.fromkeys(value)
+        if not ch.isupper() and not (ch.isascii() and (ch.isalnum() or ch in "-_"))][:3]
+    if wrong:
+        listed = wrong[0] if len(wrong) == 1 else ", ".join(wrong[:-1]) + " or " + wrong[-1]
+        return f"use lowercase letters, digits and '-' (not {listed})"
+    for end, where in ((value[0], "start"), (value[-1], "end")):
+        if end in "-_":
+            return f"an id must not {where} with '{end}'"
+    if len(value) > MAX_ID:
+        return f"an id is at most {MAX_ID} characters long; this one has {len(value)} characters"
+    return ""
+
+
+def _character(ch: str) -> str:
+    if ch == " ":
+        return "a space"
+    return repr(ch) if ch.isprintable() else f"the character U+{ord(ch):04X}"
+
+
+def near_miss(word: str, choices: Iterable[str]) -> str:
+    """The choice ``word`` is almost surely a typo of, or "".
+
+    Stricter than ``did_you_mean``: this decides whether to warn about a value
+    that is allowed (an entity named without a file), so 'el-paso' beside
+    'el-paso-police' must not count. The same letters with other separators
+    ('hellenic-coastguard', 'hellenic-coast-guard') always do.
+    """
+    ordered = sorted(set(choices) - {word})
+    bare = _bare(word)
+    same = [c for c in ordered if _bare(c) == bare]
+    if same:
+        return same[0]
+    close = get_close_matches(word, ordered, n=1, cutoff=0.88)
+    return close[0] if close else ""
+
+
+def _bare(ident: str) -> str:
+    return ident.replace("-", "").replace("_", "")
+
+
+def tab_column(line_text: str, column: int, problem: str) -> int:
+    """The 1-based column of the tab YAML refused on ``line_text``, or 0 when the problem is not a tab.
+
+    libyaml points at the tab itself ("found character that cannot start any
+    token"); when it points elsewhere but names a tab, the first tab of the line is meant.
+    """
+    if 0 < column <= len(line_text) and line_text[column - 1] == "\t":
+        return column
+    if "tab" in problem and "\t" in line_text:
+        return line_text.index("\t") + 1
+    return 0
