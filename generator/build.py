@@ -92,7 +92,7 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     graph = resolve(content, diags, now, drafts)
     bodies = render_all(graph, diags, session, session.jobs)
     graph = add_citations(graph, {key: body.sources for key, body in bodies.items()}, diags)
-    if review:
+    if review and not diags.has_errors:  # reviewed once it is valid: an error's knock-on effects are no news
         from .review import review as review_graph  # noqa: PLC0415 - only `docket check` reviews
 
         diags.extend(review_graph(graph, bodies))

@@ -17,6 +17,7 @@ from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
 from .frontmatter import INVALID, Document, FieldPath, dotted
+from .hints import DOT_THOUSANDS, dot_thousands_hint, figure_hint, id_problem
 from .model import Moment, Reference
 from .urls import EXPECTED, UrlUse, iri_to_uri, is_windows_reserved, url_problem
 
@@ -29,12 +30,14 @@ MAX_NUMBER = 10**15
 
 
 def slug_hint(value: str) -> str:
-    suggestion = slugify(value) if isinstance(value, str) else ""
-    if suggestion and is_valid_id(suggestion):
-        return f"use lowercase letters, digits and '-', e.g. '{suggestion}'"
+    """What is wrong with an id (capitals, a space, a '-' at an end…) and a valid form of it."""
+    problem = (id_problem(value) if isinstance(value, str) else "") or "use lowercase letters, digits and '-'"
+    suggestion = slugify(value, max_length=120, word_boundary=True) if isinstance(value, str) else ""
+    if suggestion and is_valid_id(suggestion) and suggestion != value:
+        return f"{problem}, e.g. '{suggestion}'"
     if suggestion and ID_PATTERN.match(suggestion):
-        return reserved_hint(suggestion)
-    return "use lowercase letters, digits and '-'"
+        return f"{problem}; {reserved_hint(suggestion)}"
+    return problem
 
 
 def is_valid_id(value: Any) -> bool:
@@ -54,6 +57,9 @@ def reserved_hint(value: str, noun: str = "report") -> str:
     return f"add a word: '{value}-{noun}'"
 
 
+FIELD_LINES_DEPTH = 3  # "claims[1].by", "location.place": deep enough for every check that names a line
+
+
 class Fields:
     def __init__(self, doc: Document, diags: Diagnostics, tz: dt.tzinfo,
                  data: dict[str, Any] | None = None, at: FieldPath = ()):
@@ -70,15 +76,30 @@ class Fields:
     def name(self, key: str | int | None = None) -> str:
         return dotted(self.at + ((key,) if key is not None else ()))
 
+    def field_lines(self, depth: int = FIELD_LINES_DEPTH) -> tuple[tuple[str, int], ...]:
+        """The line of every field up to ``depth`` levels below this one, by dotted name."""
+        at, size = self.at, len(self.at)
+        return tuple((dotted(path), line) for path, line in self.doc.lines.items()
+                     if path[:size] == at and 0 < len(path) - size <= depth)
+
     def error(self, key: str | int | None, message: str, hint: str = "") -> None:
-        self.diags.error(self.doc.path, self.line(key), self.name(key), message, hint)
+        self.error_at(self.at + ((key,) if key is not None else ()), message, hint)
+
+    def error_at(self, where: FieldPath, message: str, hint: str = "") -> None:
+        """An error at any field below this one, with the line and column of its key (or list item)."""
+        line, column = self.doc.where(where)
+        self.diags.error(self.doc.path, line, dotted(where), message, hint, column=column)
+
+    def warning(self, key: str | int, message: str, hint: str = "") -> None:
+        line, column = self.doc.where(self.at + (key,))
+        self.diags.warning(self.doc.path, line, self.name(key), message, hint, column=column)
 
     def warn_unknown(self, known: Iterable[str]) -> None:
         known = set(known)
         for key in self.data:
             if key not in known:
                 hint = did_you_mean(key, known) or "known keys: " + ", ".join(sorted(known))
-                self.diags.warning(self.doc.path, self.line(key), self.name(key), "unknown key", hint)
+                self.warning(key, "unknown key", hint)
 
     # -- raw access --------------------------------------------------------
     def has(self, key: str) -> bool:
@@ -93,8 +114,9 @@ class Fields:
                 if key in self.data:
                     self.error(key, f"is empty; expected {what}")
                 else:
-                    self.diags.error(self.doc.path, self.line(), self.name(key),
-                                     f"missing required field; expected {what}")
+                    line, column = self.doc.where(self.at)
+                    self.diags.error(self.doc.path, line, self.name(key), f"missing required field; expected {what}",
+                                     column=column)
             return None
         return value
 
@@ -124,8 +146,7 @@ class Fields:
                 continue
             if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
                 where = self.at + ((key, i) if isinstance(value, list) else (key,))
-                self.diags.error(self.doc.path, self.doc.line_of(where), dotted(where),
-                                 f"expected text, got {_describe(item)}")
+                self.error_at(where, f"expected text, got {_describe(item)}")
                 continue
             out.append(str(item).strip())
         return tuple(dict.fromkeys(out))
@@ -156,11 +177,14 @@ class Fields:
         if value is INVALID:
             return None
         if not is_number(value):
-            self.error(key, f"expected a number >= {minimum:g}, got {_describe(value)}")
+            self.error(key, f"expected a number >= {minimum:g}, got {_describe(value)}", figure_hint(str(key), value))
             return None
         if value < minimum:
             self.error(key, f"expected a number >= {minimum:g}, got {value!r}")
             return None
+        typed = self.doc.float_texts.get(self.at + (key,), "")
+        if DOT_THOUSANDS.match(typed):  # YAML read "1.000" as 1.0: almost surely one thousand
+            self.warning(key, f"{typed} reads as the number {value:g}", dot_thousands_hint(str(key), typed))
         number: int | float = value
         return number
 
@@ -232,20 +256,19 @@ class Fields:
         return tuple(out)
 
     def reference_at(self, where: FieldPath, item: Any) -> Reference | None:
-        line, name = self.doc.line_of(where), dotted(where)
         if item is INVALID:
             return None
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             item = str(item)
         if reserved_problem(item):
             # An id under 'entities' makes a page of its own, so it must be a safe folder name too.
-            self.diags.error(self.doc.path, line, name, f"unsafe id: {reserved_problem(item)}", reserved_hint(item))
+            self.error_at(where, f"unsafe id: {reserved_problem(item)}", reserved_hint(item))
             return None
         if not is_valid_id(item):
-            self.diags.error(self.doc.path, line, name, f"expected an id, got {_describe(item)}",
-                             slug_hint(item) if isinstance(item, str) else "")
+            hint = slug_hint(item) if isinstance(item, str) else ""
+            self.error_at(where, f"expected an id, got {_describe(item)}", hint)
             return None
-        return Reference(item, self.doc.path, line, name)
+        return Reference(item, self.doc.path, self.doc.line_of(where), dotted(where))
 
     def mapping(self, key: str) -> Fields | None:
         value = self.raw(key)
@@ -285,7 +308,7 @@ class Fields:
                 continue
             where, _ = entry
             wanted = " and ".join(f"'{k}'" for k in required)
-            self.diags.error(self.doc.path, self.doc.line_of(where), dotted(where), f"expected a mapping with {wanted}")
+            self.error_at(where, f"expected a mapping with {wanted}")
         return out
 
 

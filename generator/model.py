@@ -12,6 +12,20 @@ from dataclasses import dataclass, field
 
 from .pickling import compact
 
+# The line of each front-matter field, by its dotted name ("summary", "claims[1]", "location.place"),
+# for the checks that run after validation (the review) and must name a line.
+FieldLines = tuple[tuple[str, int], ...]
+
+
+def line_of(lines: FieldLines, name: str, default: int = 1) -> int:
+    """The line of field ``name``, or of its nearest parent that has one, or ``default``."""
+    found = dict(lines)
+    while name:
+        if name in found:
+            return found[name]
+        name = name.rsplit("[", 1)[0] if name.endswith("]") else name.rpartition(".")[0]
+    return default
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Moment:
@@ -107,6 +121,7 @@ class Source:
     body: str = ""
     body_line: int = 0
     from_file: bool = False
+    field_lines: FieldLines = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +135,7 @@ class Entity:
     body: str = ""
     body_line: int = 0
     path: str = ""  # "" when only named in front matter, without a file
+    field_lines: FieldLines = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +201,7 @@ class Incident:
     publishing: Publishing = field(default_factory=Publishing)
     body: str = ""
     body_line: int = 0
+    field_lines: FieldLines = ()
 
     kind = "incident"
 
@@ -208,6 +225,7 @@ class Report:
     publishing: Publishing = field(default_factory=Publishing)
     body: str = ""
     body_line: int = 0
+    field_lines: FieldLines = ()
 
     kind = "report"
 
@@ -222,6 +240,7 @@ class Page:
     publishing: Publishing = field(default_factory=Publishing)
     body: str = ""
     body_line: int = 0
+    field_lines: FieldLines = ()
 
     kind = "page"
 
@@ -230,6 +249,18 @@ class Page:
 class StaticFile:
     source: str  # absolute path on disk
     target: str  # path inside the output, with forward slashes
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """An id that a file which could not be read would have defined (see ``unreadable.py``).
+
+    References to it are not reported: the file's own error is the one to fix.
+    """
+
+    kind: str  # incident | source | entity | report | page: what the id names
+    id: str
+    path: str  # the file that could not be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,8 +273,9 @@ class Content:
     sources: tuple[Source, ...]
     entities: tuple[Entity, ...]
     pages: tuple[Page, ...]
+    unreadable: tuple[Unreadable, ...] = ()
 
 
 for _model in (Moment, NavItem, SiteConfig, Location, Source, Entity, Reference, Claim, Update, Coverage,
-               Publishing, Incident, Report, Page, StaticFile, Content):
+               Publishing, Incident, Report, Page, StaticFile, Unreadable, Content):
     compact(_model)  # the cache holds hundreds of thousands of these

@@ -22,14 +22,14 @@ from urllib.parse import unquote, urlsplit
 from .diagnostics import Diagnostic, Diagnostics
 from .graph import SiteGraph
 from .markdown import RenderedBody
-from .model import Claim, Entity, Incident, Moment, Page, Publishing, Reference, Report, Source
+from .model import Claim, Entity, Incident, Moment, Page, Publishing, Reference, Report, Source, line_of
 from .scaffold import placeholder_texts
 from .urls import nav_target, output_file, path_of
 
 FILE_LINE = 1  # where a file's front matter opens: the line for a field the model keeps no line for
 # Model fields that are not free text a writer types (ids, choices, URLs, the body, where it came from).
 NOT_TEXT = frozenset({"path", "slug", "id", "body", "kind", "status", "type", "url", "archive_url",
-                      "reliability", "image", "line", "body_line"})
+                      "reliability", "image", "line", "body_line", "field_lines"})
 HREF = re.compile(r'\bhref="([^"]*)"')
 QUOTED_CLAIM = 60  # characters of a claim's text quoted in its warning
 
@@ -89,7 +89,8 @@ def check_incident_sources(graph: SiteGraph, bodies: Mapping[tuple[str, str], Re
         body = bodies.get(("incident", incident.slug))
         if incident.sources or (body is not None and body.cited):
             continue
-        diags.warning(incident.path, FILE_LINE, "sources", "the incident cites no source",
+        line = line_of(incident.field_lines, "sources")
+        diags.warning(incident.path, line, "sources", "the incident cites no source",
                       "list what it rests on under 'sources', or cite a source in the text with [@source-id]")
 
 
@@ -98,16 +99,18 @@ def check_claim_sources(graph: SiteGraph, diags: Diagnostics) -> None:
         for index, claim in enumerate(incident.claims):
             if claim.sources:
                 continue
-            field, line = claim_location(claim, index)
+            field, line = claim_location(incident, claim, index)
             diags.warning(incident.path, line, field, f"the claim {_quote(claim.text)} has no source",
                           "add 'sources: [source-id]' to the claim, naming where it was made or reported")
 
 
-def claim_location(claim: Claim, index: int) -> tuple[str, int]:
-    """A claim's field ("claims[1]") and the best line the model keeps for it (its ``by``)."""
+def claim_location(incident: Incident, claim: Claim, index: int) -> tuple[str, int]:
+    """A claim's field ("claims[1]") and its line (its entry's first line)."""
     if claim.by is not None:
-        return claim.by.field.removesuffix(".by"), claim.by.line
-    return f"claims[{index}]", FILE_LINE
+        field = claim.by.field.removesuffix(".by")
+        return field, line_of(incident.field_lines, field, claim.by.line)
+    field = f"claims[{index}]"
+    return field, line_of(incident.field_lines, field)
 
 
 def check_uncited_sources(graph: SiteGraph, diags: Diagnostics) -> None:
@@ -130,7 +133,8 @@ def check_scaffold_text(graph: SiteGraph, source_fields: Mapping[tuple[str, int]
     for item, prefix, line in reviewed_items(graph, source_fields):
         for field, text in text_values(item, prefix):
             if _normal(text) in placeholders:
-                diags.warning(item.path, line, field, f"still holds the placeholder text {_quote(text)}",
+                diags.warning(item.path, line_of(item.field_lines, field, line), field,
+                              f"still holds the placeholder text {_quote(text)}",
                               "write your own, or delete the line")
     for item in bodied_items(graph):
         for line in placeholder_paragraphs(item.body, item.body_line, placeholders):

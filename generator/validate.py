@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Protocol
+from typing import Any, Protocol
 
 from slugify import slugify
 
@@ -38,6 +38,7 @@ from .model import (
 )
 from .parallel import fork_map
 from .pickling import compact
+from .unreadable import unreadable_ids
 from .urls import term_slug, url_problem
 
 INCIDENT_STATUSES = ("developing", "confirmed", "disputed", "closed")
@@ -86,14 +87,19 @@ def validate(loaded: LoadedSite, diags: Diagnostics, cache: FileCache | None = N
     todo = [raw for raw, result in zip(loaded.files, results, strict=True) if result is None]
     fresh = iter(fork_map(functools.partial(read_file, tz=tz), todo, workers, FILES_PER_WORKER))
     items: list[Item] = []
+    unreadable = [u for path, kind in loaded.unread for u in unreadable_ids(path, kind)]
     for raw, cached in zip(loaded.files, results, strict=True):
         result = cached or next(fresh)
         if cached is None and cache is not None:
             cache.put(raw, config.timezone, result)
         diags.extend(result.diagnostics)
         items.extend(result.items)
-    return Content(config, *(tuple(i for i in items if isinstance(i, kind))  # type: ignore[arg-type]
-                             for kind in (Incident, Report, Source, Entity, Page)))
+        if not result.items and any(d.is_error for d in result.diagnostics):  # its own errors say why
+            unreadable.extend(unreadable_ids(raw.path, raw.kind, raw.text))
+    def of(kind: type[Item]) -> tuple[Any, ...]:
+        return tuple(i for i in items if isinstance(i, kind))
+
+    return Content(config, of(Incident), of(Report), of(Source), of(Entity), of(Page), tuple(unreadable))
 
 
 class FileCache(Protocol):
@@ -174,7 +180,7 @@ def read_incident(f: Fields, raw: RawFile) -> tuple[Incident | None, list[Source
         claims=read_claims(f),
         updates=read_updates(f),
         publishing=read_publishing(f),
-        body=f.doc.body, body_line=f.doc.body_line,
+        body=f.doc.body, body_line=f.doc.body_line, field_lines=f.field_lines(),
     )
     return incident, inline
 
@@ -255,6 +261,7 @@ def read_source_fields(f: Fields, ident: str, path: str, line: int, from_file: b
         reliability=f.choice("reliability", RELIABILITIES, ""),
         notes=f.text("notes"),
         from_file=from_file,
+        field_lines=f.field_lines(),
     )
     return source
 
@@ -306,7 +313,7 @@ def read_entity(f: Fields, raw: RawFile) -> Entity | None:
     return Entity(id=ident, name=f.text("name", default=title_from_id(ident)),
                   kind=f.choice("kind", ENTITY_KINDS, ""), aliases=f.texts("aliases"),
                   country=f.text("country"), url=f.url("url"),
-                  body=f.doc.body, body_line=f.doc.body_line, path=raw.path)
+                  body=f.doc.body, body_line=f.doc.body_line, path=raw.path, field_lines=f.field_lines())
 
 
 def read_report(f: Fields, raw: RawFile) -> Report | None:
@@ -320,7 +327,8 @@ def read_report(f: Fields, raw: RawFile) -> Report | None:
                     tags=read_tags(f), sources=f.references("sources"),
                     image=_image(f), image_alt=f.text("image_alt"),
                     image_credit=f.text("image_credit"), updates=read_updates(f),
-                    publishing=read_publishing(f), body=f.doc.body, body_line=f.doc.body_line)
+                    publishing=read_publishing(f), body=f.doc.body, body_line=f.doc.body_line,
+                    field_lines=f.field_lines())
     return report
 
 
@@ -342,8 +350,8 @@ def read_page(f: Fields, raw: RawFile) -> Page | None:
     if not (slug and title):
         return None
     return Page(slug=slug, title=title, path=raw.path, line=f.line("slug") if "slug" in f.data else 1,
-                summary=f.text("summary"),
-                publishing=read_publishing(f), body=f.doc.body, body_line=f.doc.body_line)
+                summary=f.text("summary"), publishing=read_publishing(f), body=f.doc.body,
+                body_line=f.doc.body_line, field_lines=f.field_lines())
 
 
 def is_published(publishing: Publishing, now: dt.datetime, include_drafts: bool) -> bool:

@@ -163,7 +163,9 @@ def test_claims_without_a_source(tmp_path):
         Text.
         """
     diags = review_site(site_with(tmp_path, {FIRE: text}))
-    assert where(diags) == [(FIRE, FILE_LINE, "claims[2]"), (FIRE, line_of(text, "by: depot-company"), "claims[0]")]
+    # A claim is named at its entry's first line.
+    assert where(diags) == [(FIRE, line_of(text, "The fire was started"), "claims[0]"),
+                            (FIRE, line_of(text, "Nobody knows"), "claims[2]")]
     assert all("has no source" in d.message for d in diags)
     assert any("'The fire was started on purpose, officials said.'" in d.message for d in diags)
 
@@ -200,7 +202,8 @@ def test_scaffold_text_in_front_matter_and_body(tmp_path):
         A real last paragraph.
         """
     diags = review_site(site_with(tmp_path, {FIRE: text}))
-    assert where(diags) == [(FIRE, FILE_LINE, "claims[0].text"), (FIRE, FILE_LINE, "summary"),
+    assert where(diags) == [(FIRE, line_of(text, "summary:"), "summary"),
+                            (FIRE, line_of(text, CLAIM), "claims[0].text"),
                             (FIRE, line_of(text, "Write what happened"), "body")]
 
 
@@ -221,7 +224,7 @@ def test_scaffold_text_in_an_inline_source_and_site_yaml(tmp_path):
     yaml = dedent(CLEAN_SITE["site.yaml"]) + f"description: {description}\n"
     diags = review_site(site_with(tmp_path, {FIRE: text, "site.yaml": yaml, "content/entities/depot-company.md": None,
                                              "content/sources/company-statement.md": None}))
-    assert where(diags) == [(FIRE, line_of(text, "- id: local-paper"), "sources[0].publisher"),
+    assert where(diags) == [(FIRE, line_of(text, "publisher: Who"), "sources[0].publisher"),
                             ("site.yaml", 0, "description")]
 
 
@@ -300,7 +303,9 @@ def test_drafts_are_not_reviewed_unless_built_with_drafts(tmp_path):
     draft = f"---\ntitle: Draft\ndate: 2023-01-01\ndraft: true\nsummary: {SUMMARY}\n---\nText.\n"
     site = site_with(tmp_path, {path: draft})
     assert review_site(site) == []
-    assert where(review_site(site, drafts=True)) == [(path, FILE_LINE, "sources"), (path, FILE_LINE, "summary")]
+    # No 'sources' key: the warning names the line the front matter opens on.
+    assert where(review_site(site, drafts=True)) == [(path, FILE_LINE, "sources"),
+                                                     (path, line_of(draft, "summary:"), "summary")]
 
 
 def test_embargoed_items_are_not_reviewed(tmp_path):
