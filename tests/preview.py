@@ -50,6 +50,16 @@ class Preview:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return None
 
+    def response(self, path: str = "") -> tuple[int, str] | None:
+        """The status and text at ``path``, error statuses included, or None if nothing answers."""
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                return int(response.status), str(response.read().decode("utf-8"))
+        except urllib.error.HTTPError as error:
+            return int(error.code), error.read().decode("utf-8", errors="replace")
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return None
+
     def count(self, needle: str) -> int:
         return self.output().count(needle)
 

@@ -3,9 +3,11 @@
 ``app.py`` is the tornado application (the built site, livereload's script and
 socket, and the Host and Origin rule of ``origins.py`` against DNS rebinding);
 ``watch.py`` rebuilds on every change and survives every error a build can
-meet. This module binds the port (``--port 0`` lets the system pick one, and
-the URL printed has the real port), runs the event loop until Ctrl+C or
-SIGTERM, and removes the temporary output folder it made.
+meet; ``overlay.py`` draws what the pages show about the last build (its
+errors with code frames, or its warnings). This module binds the port
+(``--port 0`` lets the system pick one, and the URL printed has the real
+port), runs the event loop until Ctrl+C or SIGTERM, and removes the temporary
+output folder it made.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import shutil
 import signal
 import socket
 import tempfile
+import threading
 from pathlib import Path
 
 from tornado.httpserver import HTTPServer
@@ -28,6 +31,8 @@ from .origins import own_authorities, url_host
 from .watch import Rebuilder, Watcher, say
 
 __all__ = ["serve"]
+
+SEND_WAIT = 0.1  # seconds a reload may hold back the full build that follows it
 
 
 def serve(site: Path, host: str, port: int, output: str | None, drafts: bool) -> int:
@@ -51,10 +56,11 @@ def _serve(site: Path, host: str, port: int, out: Path, drafts: bool) -> int:
     try:
         watcher.start()
         rebuild.first()
+        watcher.settled()
         out.mkdir(parents=True, exist_ok=True)  # serve something even if the first build failed
         port = sockets[0].getsockname()[1]  # the real one when port 0 asked the system to choose
         url = f"http://{url_host(host)}:{port}/"
-        app = PreviewApplication(out, own_authorities(host, port), hub, url)
+        app = PreviewApplication(out, own_authorities(host, port), hub, url, status=lambda: rebuild.status)
         asyncio.run(run(sockets, app, reloader, f"docket: serving {site.name} at {url} (Ctrl+C to stop)"))
     finally:
         watcher.stop()
@@ -72,11 +78,20 @@ class Reloader:
         self.loop: asyncio.AbstractEventLoop | None = None
 
     def __call__(self, path: str, pages: frozenset[str] | None = None) -> None:
+        """Returns once the message is sent (at most ``SEND_WAIT`` seconds): the caller may then
+        start the full build, which would otherwise hold the event loop back from sending it."""
         loop = self.loop
         if loop is None:  # not serving yet, so no page is open
             return
+        sent = threading.Event()
+
+        def send() -> None:
+            self.hub.reload(path, pages)
+            sent.set()
+
         with contextlib.suppress(RuntimeError):  # the loop has closed: the preview is stopping
-            loop.call_soon_threadsafe(self.hub.reload, path, pages)
+            loop.call_soon_threadsafe(send)
+            sent.wait(SEND_WAIT)
 
 
 def listen(host: str, port: int) -> list[socket.socket]:

@@ -7,11 +7,20 @@ the application is built here from tornado's typed parts, speaking the same
 small protocol to livereload's browser script (``livereload.js``, served from
 the livereload package), and every request passes the Host and Origin rule of
 ``origins.py`` before any handler sees it.
+
+Every HTML page served gets the reload script and, after ``<body>``, the
+overlay of ``overlay.py`` for the last build (its errors, or its warnings).
+While a build fails, an address with no file (every address, when no build has
+succeeded yet) gets the overlay on a page of its own, with status 503. The
+server remembers which reload each page was served after, so a page that was
+reloading while the next reload was sent (its socket closed, the new one not
+yet open) is told to reload again as soon as it connects: no reload is lost.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -24,8 +33,10 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..urls import output_file
 from .origins import host_allowed, origin_allowed
+from .overlay import BuildStatus, no_site_page
 
 HEAD_END = b"</head>"
+BODY_START = re.compile(rb"<body(?:\s[^>]*)?>", re.IGNORECASE)
 # Loads livereload.js from the page's own host and port, so that it connects back to the same origin.
 RELOAD_SCRIPT = (
     b'<script>(function(){var s=document.createElement("script");'
@@ -44,10 +55,19 @@ def livereload_js() -> bytes:
 
 
 class ReloadHub:
-    """The pages open in browsers, told to reload after each good rebuild (IOLoop thread only)."""
+    """The pages open in browsers, told to reload after each good rebuild (IOLoop thread only).
+
+    Reloads are counted. For each page the hub keeps the count when it was last served and when
+    a reload was last meant for it, so a page served before a reload it never got can be told
+    to reload when its socket says which page it is.
+    """
 
     def __init__(self) -> None:
         self.sockets: set[ReloadSocket] = set()
+        self.count = 0  # reloads sent so far
+        self.for_all = 0  # the count at the last reload meant for every page
+        self.meant: dict[str, int] = {}  # output file -> the count at the last reload meant for it
+        self.served: dict[str, int] = {}  # output file -> the count when it was last served
 
     def reload(self, path: str, pages: frozenset[str] | None = None) -> None:
         """Tell open pages to reload; with ``pages`` (output files), only the pages among them.
@@ -55,15 +75,30 @@ class ReloadHub:
         A page whose file did not change is left alone, so a writer reading the list of
         incidents is not interrupted by an edit that does not show there.
         """
-        # liveCSS: a changed stylesheet is swapped in place; anything else reloads the page.
-        message = {"command": "reload", "path": path, "liveCSS": True, "liveImg": True}
+        self.count += 1
+        if pages is None:
+            self.for_all = self.count
+        else:
+            self.meant.update(dict.fromkeys(pages, self.count))
         for sock in list(self.sockets):
             if pages is not None and sock.page is not None and sock.page not in pages:
                 continue
-            try:
-                sock.write_message(message)
-            except WebSocketClosedError:
-                self.sockets.discard(sock)
+            self.send(sock, path)
+
+    def send(self, sock: ReloadSocket, path: str) -> None:
+        # liveCSS: a changed stylesheet is swapped in place; anything else reloads the page.
+        try:
+            sock.write_message({"command": "reload", "path": path, "liveCSS": True, "liveImg": True})
+        except WebSocketClosedError:
+            self.sockets.discard(sock)
+
+    def page_served(self, page: str) -> None:
+        self.served[page] = self.count
+
+    def missed(self, page: str) -> bool:
+        """Whether a reload meant for ``page`` was sent after the browser fetched it."""
+        served = self.served.get(page)
+        return served is not None and max(self.for_all, self.meant.get(page, 0)) > served
 
 
 class ReloadSocket(WebSocketHandler):
@@ -88,6 +123,8 @@ class ReloadSocket(WebSocketHandler):
         elif command == "info":
             self.page = page_file(data.get("url"))
             self.hub.sockets.add(self)
+            if self.page is not None and self.hub.missed(self.page):
+                self.hub.send(self, self.page)  # it was loading while a reload was sent
 
     def on_close(self) -> None:
         self.hub.sockets.discard(self)
@@ -115,23 +152,72 @@ class ReloadClient(web.RequestHandler):
 class OutputFiles(web.StaticFileHandler):
     """The built site. Never cached, so that a reload always shows the latest build."""
 
+    def initialize(self, path: str, default_filename: str | None = None,  # type: ignore[override]
+                   status: Callable[[], BuildStatus] = BuildStatus) -> None:
+        super().initialize(path, default_filename)
+        self.status = status
+
     def should_return_304(self) -> bool:
         return False
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-store")
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """While the build fails, a missing page is the overlay's own page (503), not a bare 404.
 
-class InjectReloadScript(web.OutputTransform):
-    """Adds the reload script before ``</head>`` of every HTML page, as livereload does."""
+        So a site broken from the start, or a new page whose file has the error, shows what is wrong.
+        """
+        if status_code != 404 or not self.status().failed:
+            super().write_error(status_code, **kwargs)
+            return
+        self.set_status(503)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(no_site_page())
 
-    def transform_first_chunk(self, status_code: int, headers: httputil.HTTPHeaders, chunk: bytes,
-                              finishing: bool) -> tuple[int, httputil.HTTPHeaders, bytes]:
-        if "html" in headers.get("Content-Type", "") and HEAD_END in chunk:
-            chunk = chunk.replace(HEAD_END, RELOAD_SCRIPT + HEAD_END, 1)
+
+def preview_transform(status: Callable[[], BuildStatus], hub: ReloadHub) -> type[web.OutputTransform]:
+    """The transform of every response, bound to the build status and the hub of this preview."""
+
+    class InjectPreview(web.OutputTransform):
+        """Adds the reload script before ``</head>`` and the overlay after ``<body>`` of every HTML page."""
+
+        def __init__(self, request: httputil.HTTPServerRequest) -> None:
+            super().__init__(request)
+            self.page = page_file(request.path)
+
+        def transform_first_chunk(self, status_code: int, headers: httputil.HTTPHeaders, chunk: bytes,
+                                  finishing: bool) -> tuple[int, httputil.HTTPHeaders, bytes]:
+            if "html" not in headers.get("Content-Type", ""):
+                return status_code, headers, chunk
+            if self.page is not None:
+                hub.page_served(self.page)
+            new = inject(chunk, status().fragment)
             if "Content-Length" in headers:
-                headers["Content-Length"] = str(int(headers["Content-Length"]) + len(RELOAD_SCRIPT))
-        return status_code, headers, chunk
+                headers["Content-Length"] = str(int(headers["Content-Length"]) + len(new) - len(chunk))
+            return status_code, headers, new
+
+    return InjectPreview
+
+
+def inject(chunk: bytes, fragment: bytes) -> bytes:
+    """The reload script before ``</head>``; the overlay first in ``<body>`` (first in the tab order).
+
+    The overlay is fixed in the window, so where it sits in the page does not move anything else.
+    """
+    if HEAD_END in chunk:
+        chunk = chunk.replace(HEAD_END, RELOAD_SCRIPT + HEAD_END, 1)
+    if not fragment:
+        return chunk
+    body = BODY_START.search(chunk)
+    if body is not None:
+        return chunk[:body.end()] + fragment + chunk[body.end():]
+    head_end = chunk.find(HEAD_END)
+    if head_end >= 0:  # no <body> tag (it is optional): the parser opens the body at the overlay
+        at = head_end + len(HEAD_END)
+        return chunk[:at] + fragment + chunk[at:]
+    return chunk
 
 
 class Refuse(web.RequestHandler):
@@ -151,16 +237,19 @@ class PreviewApplication(web.Application):
     """Serves ``root``; requests for another Host, or from another Origin, never reach a handler."""
 
     def __init__(self, root: Path, authorities: frozenset[str], hub: ReloadHub, url: str,
-                 report: Callable[[str], None] | None = None) -> None:
+                 report: Callable[[str], None] | None = None,
+                 status: Callable[[], BuildStatus] = BuildStatus) -> None:
         self.authorities, self.url = authorities, url
         self.report = report or _print_refusal
         self.reported: set[str] = set()
         handlers: list[Any] = [
             (r"/livereload", ReloadSocket, {"hub": hub, "authorities": authorities}),
             (r"/livereload\.js", ReloadClient, {"script": livereload_js()}),
-            (r"/(.*)", OutputFiles, {"path": str(root), "default_filename": "index.html"}),
+            (r"/(.*)", OutputFiles, {"path": str(root), "default_filename": "index.html", "status": status}),
         ]
-        super().__init__(handlers, transforms=[InjectReloadScript], websocket_max_message_size=MAX_MESSAGE)
+        # No access log: the writer's terminal shows Docket's own lines only.
+        super().__init__(handlers, transforms=[preview_transform(status, hub)], log_function=_no_log,
+                         websocket_max_message_size=MAX_MESSAGE)
 
     def find_handler(self, request: httputil.HTTPServerRequest, **kwargs: Any) -> web._HandlerDelegate:
         host, origin = request.headers.get("Host"), request.headers.get("Origin")
@@ -182,6 +271,10 @@ class PreviewApplication(web.Application):
         self.reported.add(what)
         self.report(f"docket: refused a request with {what}: the preview answers only {self.url} "
                     "(to preview from another machine, pass --host with the address it uses)")
+
+
+def _no_log(handler: web.RequestHandler) -> None:
+    pass
 
 
 def _print_refusal(line: str) -> None:

@@ -8,6 +8,11 @@ and anything raised (a usage error such as a deleted ``site.yaml``, an
 ``OSError`` from the disk, a bug) is printed as one line. The writer never
 commits a failed build, so the last good site goes on being served, and the
 next save that fixes the problem rebuilds and reloads the open pages.
+
+The ``Rebuilder`` keeps the outcome the pages show (``overlay.BuildStatus``):
+the diagnostics of the last build, updated at once by a fast render that finds
+errors in the edited file. Whenever that changes what the overlay shows, every
+open page is told to reload, since every page carries the overlay.
 """
 
 from __future__ import annotations
@@ -21,21 +26,25 @@ from pathlib import Path
 import watchfiles
 
 from ..build import build
-from ..diagnostics import Diagnostics
+from ..diagnostics import Diagnostic, Diagnostics
 from ..loader import CONFIG_NAME, UsageError
 from ..parallel import FORK_GUARD
 from ..session import BuildSession
-from .fast import fast_render
+from .fast import FastResult, fast_render
+from .overlay import BuildStatus, status_of
 
 WATCHED = ("content", "templates", "static")
 # Files editors write next to the one being edited: Vim's write test (4913), JetBrains' safe-write copies.
 SCRATCH_NAMES = ("4913",)
 SCRATCH_SUFFIXES = ("~", "#", ".swp", ".swx", "___jb_tmp___", "___jb_old___")
-DEBOUNCE_MS = 200  # the longest a burst of events is grouped for
+DEBOUNCE_MS = 50  # the longest a burst of events is grouped for: a writer saving twice is never held back longer
 # A burst ends after this long without an event: an editor's save (a temporary file, a rename)
 # takes a few milliseconds, and every millisecond here is one the writer waits for the page.
 QUIET_MS = 25
 RETRY_SECONDS = 1.0
+# The path of the reload sent when the overlay changes: not a stylesheet or an image, so that
+# livereload.js reloads the whole page rather than swapping a file in place.
+OVERLAY_CHANGED = "docket-build-status"
 
 
 def say(line: str, *, error: bool = False) -> None:
@@ -78,6 +87,18 @@ class Rebuilder:
         # The cache is saved when the preview stops, not after every save (that costs seconds on a large site).
         self.session = BuildSession(site, drafts=drafts, autosave=False)
         self.changed: Mapping[str, str] = {}  # output files the last build changed -> their SHA-256
+        # What the pages show about the builds: replaced whole (never changed in place), so the
+        # IOLoop thread reads it without a lock; the lock orders the two threads that replace it.
+        self.status = BuildStatus()
+        self.status_lock = threading.Lock()
+        self.built = False  # whether any build has succeeded (so there are pages to serve)
+        self.build_diagnostics: tuple[Diagnostic, ...] = ()  # those of the last full build
+        self.build_notes: tuple[str, ...] = ()  # its one-line failure, when it raised
+        # Errors fast renders found in the files they checked (path -> when, and those errors), kept
+        # until a full build that began after them has read those files too.
+        self.fast_found: dict[str, tuple[int, tuple[Diagnostic, ...]]] = {}
+        self.clock = 0  # counts fast checks and full builds, to order them
+        self.build_began = 0  # the clock when the running (or last) full build began
 
     def first(self) -> bool:
         """The first build. A usage error (not a site, an output folder that is not Docket's) is raised."""
@@ -86,16 +107,16 @@ class Rebuilder:
         except UsageError:
             raise
         except Exception as exc:  # noqa: BLE001 - the preview starts anyway, and the next save retries
-            return self._failed(f"docket: build failed: {one_line(exc)}")
+            return self._failed(f"docket: build failed: {one_line(exc)}", note=True)
 
     def __call__(self, reason: str) -> bool:
         """A rebuild after a change; never raises. True when the new site is in place."""
         try:
             return self._run("rebuilt", reason)
         except UsageError as exc:
-            return self._failed(f"docket: error: {one_line(exc)}")
+            return self._failed(f"docket: error: {one_line(exc)}", note=True)
         except Exception as exc:  # noqa: BLE001 - whatever a build raises, the watching must go on
-            return self._failed(f"docket: rebuild failed: {one_line(exc)}")
+            return self._failed(f"docket: rebuild failed: {one_line(exc)}", note=True)
 
     def save_cache(self) -> None:
         """When the preview stops: the next `docket serve` or `docket build` starts warm."""
@@ -110,34 +131,75 @@ class Rebuilder:
             self.lock.release()
 
     def fast(self, names: list[str]) -> dict[str, str]:
-        """The edited pages rendered at once from the last build (see ``fast.py``); never raises."""
+        """The edited pages rendered at once from the last build (see ``fast.py``); never raises.
+
+        Errors it finds in the edited files replace theirs in the status at once; the full build
+        that follows confirms them.
+        """
         try:
             with FORK_GUARD:  # no worker is forked while this thread is inside Jinja or the parser
                 started = time.perf_counter()
-                written = fast_render(self.session, self.site, names)
-                if written:
-                    shown = next(iter(written)).removesuffix("index.html")
-                    say(f"docket: fast render of /{shown} in {(time.perf_counter() - started) * 1000:.0f} ms; "
-                        "rebuilding the rest")
-                return written
+                result = fast_render(self.session, self.site, names)
+                elapsed = (time.perf_counter() - started) * 1000
         except Exception:  # noqa: BLE001 - only a shortcut: the full build that follows reports any problem
             return {}
+        if result.checked:
+            self._fast_status(result)
+        if result.written:
+            shown = next(iter(result.written)).removesuffix("index.html")
+            say(f"docket: fast render of /{shown} in {elapsed:.0f} ms; rebuilding the rest")
+        elif result.has_errors:
+            errors = sum(d.is_error for d in result.diagnostics)
+            say(f"docket: {', '.join(result.checked)}: {errors} error{'s' if errors != 1 else ''} found in "
+                f"{elapsed:.0f} ms, shown in the preview; the full build follows", error=True)
+        return result.written
+
+    def _fast_status(self, result: FastResult) -> None:
+        """The last build's errors, with those of the files just checked replaced by what was found now."""
+        with self.status_lock:
+            self.clock += 1
+            for path in result.checked:  # warnings change with the full build only
+                self.fast_found[path] = (self.clock, tuple(d for d in result.diagnostics
+                                                           if d.is_error and d.path == path))
+            self._update_status()
+
+    def _build_status(self, diagnostics: tuple[Diagnostic, ...], notes: tuple[str, ...], ok: bool) -> None:
+        with self.status_lock:
+            self.built = self.built or ok
+            self.build_diagnostics, self.build_notes = diagnostics, notes
+            # What a fast check found before this build began, this build has seen for itself.
+            self.fast_found = {path: found for path, found in self.fast_found.items() if found[0] > self.build_began}
+            self._update_status()
+
+    def _update_status(self) -> None:
+        kept = [d for d in self.build_diagnostics if not (d.is_error and d.path in self.fast_found)]
+        found = [d for _, errors in self.fast_found.values() for d in errors]
+        self.status = status_of(self.site, kept + found, self.build_notes, built=self.built)
 
     def _run(self, verb: str, reason: str) -> bool:
         with self.lock:
+            with self.status_lock:
+                self.clock += 1
+                self.build_began = self.clock
             started = time.perf_counter()
             result = build(self.site, self.output, drafts=self.drafts, base_path="/", session=self.session)
             if result.diagnostics.items:
                 say(result.diagnostics.report(), error=True)
             self.changed = result.changed
+            self._build_status(tuple(result.diagnostics.items), (), result.ok)
             if not result.ok:
                 return self._failed("docket: build failed")
             say(f"docket: {verb} {result.pages} files ({result.rendered} pages rendered) in "
                 f"{time.perf_counter() - started:.2f} s{reason}")
             return True
 
-    def _failed(self, line: str) -> bool:
-        say(f"{line}; still serving the last good build", error=True)
+    def _failed(self, line: str, *, note: bool = False) -> bool:
+        """``note``: the build raised, so ``line`` is all there is to show in the browser too."""
+        if note:
+            self.changed = {}
+            self._build_status((), (line.removeprefix("docket: "),), False)
+        still = "still serving the last good build" if self.built else "the preview shows the errors instead"
+        say(f"{line}; {still}", error=True)
         return False
 
 
@@ -160,7 +222,8 @@ class Watcher:
 
     They are separate so that a save made while a long full build runs is shown at once (by the
     fast render) instead of waiting for that build; its own full build follows. ``on_rebuilt`` is
-    told what to reload after each fast render and each good build.
+    told what to reload after each fast render and each good build: the pages whose bytes changed,
+    or every page (``None``) when what the overlay shows changed.
     """
 
     def __init__(self, site: Path, rebuild: Rebuilder,
@@ -172,6 +235,8 @@ class Watcher:
         self.pending: list[str] = []  # names changed since the last full build began
         self.fast_shas: dict[str, str] = {}  # pages fast-rendered since then -> their SHA-256
         self.wake = threading.Condition()
+        self.shown_lock = threading.Lock()
+        self.shown = rebuild.status.key  # the overlay open pages show (they reload when it changes)
 
     def start(self) -> None:
         self.thread.start()
@@ -210,12 +275,12 @@ class Watcher:
     def changed(self, names: list[str]) -> None:
         """A save: show the edited pages now, and ask for a full build."""
         fast = self.rebuild.fast(names)
+        # Reload first, then start the full build: its first seconds would delay the message.
+        self._announce(names[0], frozenset(fast))
         with self.wake:
             self.pending.extend(names)
             self.fast_shas.update(fast)
             self.wake.notify_all()
-        if fast:
-            self.on_rebuilt(names[0], frozenset(fast))
 
     def _build_loop(self) -> None:
         while not self.stop_event.is_set():
@@ -232,16 +297,35 @@ class Watcher:
                 say(f"docket: rebuild failed: {one_line(exc)}", error=True)
 
     def _full_build(self, names: list[str], fast: dict[str, str]) -> None:
-        if not self.rebuild(describe(names)):
-            return
+        ok = self.rebuild(describe(names))
         with self.wake:
             again = sorted(set(self.pending))  # saved while this build ran: it read the older files
         if again:
-            fast = {**fast, **self.rebuild.fast(again)}  # show them again over the edition just swapped in
+            # Show them again over this build's outcome: their pages over the edition just swapped in,
+            # and their own errors (or their fix) over the errors it found in the older files.
+            fast = {**fast, **self.rebuild.fast(again)}
+        if not ok:
+            self._announce(names[0], frozenset())  # the overlay may have changed; no page did
+            return
         # Reload the pages whose bytes changed, except those a fast render already showed as they are.
         changed = {path for path, sha in self.rebuild.changed.items() if fast.get(path) != sha}
         assets = sorted(path for path in changed if not is_page_or_data(path))
         if assets:
-            self.on_rebuilt(assets[0], None)  # a stylesheet or an image: any page may show it
-        elif changed:
-            self.on_rebuilt(names[0], frozenset(changed))
+            self._announce(assets[0], None)  # a stylesheet or an image: any page may show it
+        else:
+            self._announce(names[0], frozenset(changed))
+
+    def settled(self) -> None:
+        """The first build is done and no page is open yet: pages opened from now on show its status."""
+        with self.shown_lock:
+            self.shown = self.rebuild.status.key
+
+    def _announce(self, path: str, pages: frozenset[str] | None) -> None:
+        """Tell open pages to reload: ``pages`` only, or all of them if the overlay changed."""
+        with self.shown_lock:  # both threads announce; each change of the overlay is announced once
+            key = self.rebuild.status.key
+            overlay_changed, self.shown = key != self.shown, key
+            if overlay_changed:
+                self.on_rebuilt(OVERLAY_CHANGED, None)
+            elif pages is None or pages:
+                self.on_rebuilt(path, pages)
