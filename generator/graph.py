@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostics, did_you_mean
-from .hints import near_miss
+from .hints import NearMisses
 from .model import Claim, Content, Entity, Incident, Page, Reference, Report, SiteConfig, Source
 from .related import Related, related_incidents
 from .terms import Term, build_terms
@@ -235,12 +235,12 @@ def _check_references(incidents: Iterable[Incident], reports: Iterable[Report], 
 def _warn_near_entities(incidents: Iterable[Incident], entities: Mapping[str, Entity],
                         unreadable: Mapping[tuple[str, str], str], diags: Diagnostics) -> None:
     """An id under 'entities' without a file, a typo away from one with a file, would silently get a second page."""
-    with_files = [eid for eid, e in entities.items() if e.path]
+    near_miss = NearMisses(eid for eid, e in entities.items() if e.path)
     for incident in incidents:
         for ref in incident.entities:
             if entities[ref.id].path or ("entity", ref.id) in unreadable:
                 continue
-            close = near_miss(ref.id, with_files)
+            close = near_miss(ref.id)
             if close:
                 diags.warning(ref.path, ref.line, ref.field,
                               f"no entity file is called {ref.id!r}, so it will get a page of its own",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from difflib import get_close_matches
 
 MAX_ID = 120
 _NUMBER = r"\d+(?:\.\d+)?"
@@ -84,21 +83,50 @@ def _character(ch: str) -> str:
     return repr(ch) if ch.isprintable() else f"the character U+{ord(ch):04X}"
 
 
-def near_miss(word: str, choices: Iterable[str]) -> str:
-    """The choice ``word`` is almost surely a typo of, or "".
+MIN_TYPO_LENGTH = 6  # below this, one letter apart is as likely another id as a typo ("un", "eu")
+
+
+class NearMisses:
+    """Which of ``choices`` a word is almost surely a typo of; built once, asked once per distinct word.
 
     Stricter than ``did_you_mean``: this decides whether to warn about a value
-    that is allowed (an entity named without a file), so 'el-paso' beside
-    'el-paso-police' must not count. The same letters with other separators
-    ('hellenic-coastguard', 'hellenic-coast-guard') always do.
+    that is allowed (an entity named without a file), so neither 'el-paso'
+    beside 'el-paso-police' nor 'iran-ministry-of-health' beside
+    'sudan-ministry-of-health' may count. A near miss is the same letters with
+    other separators ('hellenic-coastguard', 'hellenic-coast-guard'), or one
+    typing slip away: a letter added, dropped, changed, or two swapped. Slips
+    are found with a symmetric-delete index (each choice, and each choice less
+    one character), so a question costs the length of the word, not the number
+    of choices: a 10,000-incident site asks tens of thousands of times.
     """
-    ordered = sorted(set(choices) - {word})
-    bare = _bare(word)
-    same = [c for c in ordered if _bare(c) == bare]
-    if same:
-        return same[0]
-    close = get_close_matches(word, ordered, n=1, cutoff=0.88)
-    return close[0] if close else ""
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        self.by_bare: dict[str, list[str]] = {}
+        self.by_delete: dict[str, list[str]] = {}
+        for choice in sorted(set(choices)):  # in order, so the first of several wins
+            self.by_bare.setdefault(_bare(choice), []).append(choice)
+            for key in _deletes(choice):
+                self.by_delete.setdefault(key, []).append(choice)
+        self.answers: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        if word not in self.answers:
+            self.answers[word] = self._find(word)
+        return self.answers[word]
+
+    def _find(self, word: str) -> str:
+        same = [c for c in self.by_bare.get(_bare(word), ()) if c != word]
+        if same:
+            return same[0]
+        if len(word) < MIN_TYPO_LENGTH:
+            return ""
+        slips = {c for key in _deletes(word) for c in self.by_delete.get(key, ()) if c != word}
+        return min(slips, default="")
+
+
+def _deletes(word: str) -> set[str]:
+    """The word and the word less each one of its characters."""
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
 def _bare(ident: str) -> str:

@@ -199,6 +199,16 @@ def test_an_entity_id_that_only_shares_a_prefix_does_not_warn(tmp_path):
     assert run.warnings == [], run.describe()
 
 
+def test_an_entity_id_that_only_shares_a_long_ending_does_not_warn(tmp_path):
+    """Two ministries of health are two entities, however alike their ids look to difflib."""
+    text = "---\ntitle: Fire\ndate: 2023-06-14\nentities: [iran-ministry-of-health, sudan-ministry-of-helth]\n---\n"
+    site = write_site(tmp_path, {"content/incidents/fire.md": text,
+                                 "content/entities/sudan-ministry-of-health.md": "---\nname: Sudan MoH\n---\n"})
+    run = build_ok(site)
+    assert [d.line for d in run.warnings] == [4], run.describe()  # only the slip: 'helth'
+    assert "'sudan-ministry-of-helth'" in run.warnings[0].rest and "iran" not in run.stderr
+
+
 def test_unknown_front_matter_ids_suggest_the_closest_one(tmp_path):
     fire = """
         ---
