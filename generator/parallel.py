@@ -9,8 +9,10 @@ work stays in this process, where it costs no start-up at all.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
@@ -22,6 +24,10 @@ R = TypeVar("R")
 # Held by a thread doing work that takes locks a forked worker would need (the preview's fast
 # render, inside Jinja) and while workers are forked, so that no worker starts with such a lock held.
 FORK_GUARD = threading.Lock()
+# How much lower than ours the workers' CPU priority is (``os.nice``). The preview raises it, so
+# that on a machine with few cores the fast render of the page being edited is not starved by the
+# full build's workers.
+WORKER_NICENESS = 0
 
 _work: tuple[Callable[[Any], Any], Sequence[Any], int] | None = None  # set before forking; workers inherit it
 Progress = Callable[[int, int], None]  # (units done, units in all)
@@ -83,6 +89,9 @@ def _forget_signals() -> None:
     signal.set_wakeup_fd(-1)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)
+    if WORKER_NICENESS:
+        with contextlib.suppress(OSError):  # not allowed here: the worker runs at our priority
+            os.nice(WORKER_NICENESS)
 
 
 def _run_chunk(start: int) -> list[Any]:

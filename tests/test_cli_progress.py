@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
 
+from generator import parallel
 from generator.build import build
 from generator.parallel import fork_map
 from generator.terminal import MIN_PAGES, ProgressLine
@@ -116,3 +118,16 @@ def test_build_strict_fails_on_a_warning_and_writes_nothing(tmp_path: Path) -> N
     assert [d.severity for d in strict.diagnostics] == ["error"] * len(plain.warnings)
     assert "--strict" in strict.stderr
     assert not (tmp_path / "strict").exists()
+
+
+def niceness(_: int) -> int:
+    return os.nice(0)
+
+
+def test_workers_can_yield_the_cpu_to_the_preview(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview lowers its full builds' workers' priority, so the fast render keeps a core."""
+    ours = os.nice(0)
+    monkeypatch.setattr(parallel, "WORKER_NICENESS", 5)
+    assert set(fork_map(niceness, list(range(40)), 2, 10)) == {min(ours + 5, 19)}
+    monkeypatch.setattr(parallel, "WORKER_NICENESS", 0)
+    assert set(fork_map(niceness, list(range(40)), 2, 10)) == {ours}

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import watchfiles
 
+from .. import parallel
 from ..build import build
 from ..diagnostics import Diagnostic, Diagnostics
 from ..loader import CONFIG_NAME, UsageError
@@ -42,6 +43,7 @@ DEBOUNCE_MS = 50  # the longest a burst of events is grouped for: a writer savin
 # takes a few milliseconds, and every millisecond here is one the writer waits for the page.
 QUIET_MS = 25
 RETRY_SECONDS = 1.0
+PREVIEW_WORKER_NICENESS = 10  # full builds' workers yield the CPU to the fast render of the page being edited
 # The path of the reload sent when the overlay changes: not a stylesheet or an image, so that
 # livereload.js reloads the whole page rather than swapping a file in place.
 OVERLAY_CHANGED = "docket-build-status"
@@ -86,6 +88,7 @@ class Rebuilder:
         # One session for the preview's lifetime: each save re-renders only the pages it affects.
         # The cache is saved when the preview stops, not after every save (that costs seconds on a large site).
         self.session = BuildSession(site, drafts=drafts, autosave=False)
+        parallel.WORKER_NICENESS = PREVIEW_WORKER_NICENESS
         self.changed: Mapping[str, str] = {}  # output files the last build changed -> their SHA-256
         # What the pages show about the builds: replaced whole (never changed in place), so the
         # IOLoop thread reads it without a lock; the lock orders the two threads that replace it.
