@@ -29,6 +29,25 @@ class Pager:
     next_path: str | None
     pages: tuple[tuple[int, str], ...]  # (number, site path) of every page
 
+    def window(self, around: int = 1) -> list[tuple[int, str] | None]:
+        """The compact pager: first, last, and ``around`` either side of this one; None for a gap.
+
+        "1 … 4 5 6 … 15" rather than fifteen numbers in rows on a phone. A gap of a single
+        page shows that page's number instead: "…" would take as much room and say less.
+        """
+        keep = {1, self.total, *range(self.number - around, self.number + around + 1)}
+        keep |= {n + 1 for n in keep if n + 2 in keep}  # a gap of one page
+        out: list[tuple[int, str] | None] = []
+        last = 0
+        for number, path in self.pages:
+            if number not in keep:
+                continue
+            if number > last + 1:
+                out.append(None)
+            out.append((number, path))
+            last = number
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class NumberedSource:
