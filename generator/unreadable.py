@@ -18,11 +18,10 @@ build reports, once the file is fixed.
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 
-from slugify import slugify
-
+from .frontmatter import split_front_matter
 from .model import Unreadable
+from .urls import file_slug
 
 _OWN_ID = re.compile(r"^(?:slug|id):[ \t]*[\"']?([A-Za-z0-9_-]+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 _INLINE_SOURCE = re.compile(r"^[ \t]*-?[ \t]*id:[ \t]*[\"']?([A-Za-z0-9_-]+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
@@ -31,7 +30,7 @@ _INLINE_SOURCE = re.compile(r"^[ \t]*-?[ \t]*id:[ \t]*[\"']?([A-Za-z0-9_-]+)[\"'
 def unreadable_ids(path: str, kind: str, text: str = "") -> tuple[Unreadable, ...]:
     """What ``path`` (of content kind ``kind``) would have defined, had it been read."""
     front = _front_matter(text)
-    own = {slugify(PurePosixPath(path).stem, max_length=120, word_boundary=True)}
+    own = {file_slug(path)}
     own |= {m.lower() for m in _OWN_ID.findall(front)}
     found = [Unreadable(kind, ident, path) for ident in sorted(own) if ident]
     if kind == "incident":
@@ -41,11 +40,9 @@ def unreadable_ids(path: str, kind: str, text: str = "") -> tuple[Unreadable, ..
 
 
 def _front_matter(text: str) -> str:
-    """The lines between the opening '---' and the closing one (all of them if it never closes)."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    """The front matter's lines (all of them after the opening '---' if it never closes)."""
+    split = split_front_matter(text)
+    if split is None:
         return ""
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:i])
-    return "\n".join(lines[1:])
+    front, _, body_line = split
+    return text.partition("\n")[2] if body_line < 0 else front

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import PurePosixPath
 from typing import Literal
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -39,6 +40,12 @@ TERM_SLUG_SUFFIX = "_"
 def is_windows_reserved(name: str) -> bool:
     """Whether a file or folder called ``name`` (or ``name.anything``) is a Windows device."""
     return name.split(".", 1)[0].lower() in WINDOWS_RESERVED
+
+
+def file_slug(path: str) -> str:
+    """The slug a content file's name gives it ("content/incidents/Fire at Juárez.md" -> "fire-at-juarez")."""
+    slug: str = slugify(PurePosixPath(path).stem, max_length=120, word_boundary=True)
+    return slug
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same few hundred tags, places and publishers, again and again

@@ -39,7 +39,7 @@ from .model import (
 from .parallel import fork_map
 from .pickling import compact
 from .unreadable import unreadable_ids
-from .urls import term_slug, url_problem
+from .urls import file_slug, term_slug, url_problem
 
 INCIDENT_STATUSES = ("developing", "confirmed", "disputed", "closed")
 SOURCE_TYPES = ("article", "video", "document", "social", "statement", "dataset", "other")
@@ -143,7 +143,7 @@ def slug_for(f: Fields, raw: RawFile) -> str:
     if "slug" in f.data:
         return f.identifier("slug", required=True, what="slug", noun=raw.kind)
     stem = PurePosixPath(raw.path).stem
-    slug: str = slugify(stem, max_length=120, word_boundary=True)
+    slug = file_slug(raw.path)
     if reserved_problem(slug):
         f.diags.error(raw.path, 1, "", f"cannot use the file name {stem!r} as a URL slug: {reserved_problem(slug)}",
                       "rename the file or set 'slug' in the front matter; " + reserved_hint(slug, raw.kind))
