@@ -91,8 +91,11 @@ class Fields:
         self.diags.error(self.doc.path, line, dotted(where), message, hint, column=column)
 
     def warning(self, key: str | int, message: str, hint: str = "") -> None:
-        line, column = self.doc.where(self.at + (key,))
-        self.diags.warning(self.doc.path, line, self.name(key), message, hint, column=column)
+        self.warn_at(self.at + (key,), message, hint)
+
+    def warn_at(self, where: FieldPath, message: str, hint: str = "") -> None:
+        line, column = self.doc.where(where)
+        self.diags.warning(self.doc.path, line, dotted(where), message, hint, column=column)
 
     def warn_unknown(self, known: Iterable[str]) -> None:
         known = set(known)

@@ -28,7 +28,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from . import __version__
+from .codeid import code_id
 from .model import Entity, Incident, Page, Report, Source
 from .terms import Term
 
@@ -119,7 +119,7 @@ class _Hasher(pickle.Pickler):
 
 def fingerprint(digests: ItemDigests, *parts: object) -> bytes:
     out = io.BytesIO()
-    _Hasher(out, digests).dump((__version__, parts))
+    _Hasher(out, digests).dump((code_id(), parts))
     return hashlib.blake2b(out.getbuffer(), digest_size=16).digest()
 
 

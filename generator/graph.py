@@ -17,7 +17,7 @@ from typing import Any
 
 from .diagnostics import Diagnostics, did_you_mean
 from .hints import NearMisses
-from .model import Claim, Content, Entity, Incident, Page, Reference, Report, SiteConfig, Source
+from .model import Claim, Content, Entity, Incident, Page, Reference, Report, SiteConfig, Source, TagInfo
 from .related import Related, related_incidents
 from .terms import Term, build_terms
 from .urls import RESERVED, path_of
@@ -57,6 +57,7 @@ class SiteGraph:
     # (kind, id) -> the file that would have defined it but could not be read: references to it are
     # not reported, that file's own error is (see unreadable.py)
     unreadable: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    tag_files: Mapping[str, TagInfo] = field(default_factory=dict)  # tag slug -> content/tags/<slug>.md
 
     def unreadable_file(self, kinds: Iterable[str], ident: str) -> str:
         """The unreadable file that would have defined ``ident`` as one of ``kinds``, or ""."""
@@ -114,6 +115,7 @@ def resolve(content: Content, diags: Diagnostics, now: dt.datetime, include_draf
         incident_terms={},
         include_drafts=include_drafts,
         unreadable=unreadable,
+        tag_files=_unique(content.tags, "id", "tag id", diags),
     )
 
 
@@ -132,7 +134,8 @@ def add_citations(graph: SiteGraph, cited: dict[tuple[str, str], tuple[str, ...]
         for sid in cited.get((item.kind, item.slug), ()):
             citing[sid].append(item)
     public = {sid: s for sid, s in graph.sources.items() if s.from_file or sid in citing}
-    terms, incident_terms = build_terms(list(graph.incidents), list(graph.reports), public, citing, diags)
+    terms, incident_terms = build_terms(list(graph.incidents), list(graph.reports), public, citing, diags,
+                                        graph.tag_files)
     return dataclasses.replace(graph, sources=public, citing={k: tuple(v) for k, v in citing.items()},
                                terms=terms, incident_terms=incident_terms)
 

@@ -33,6 +33,7 @@ CONTENT_KINDS = {
     "entities": "entity",
     "reports": "report",
     "pages": "page",
+    "tags": "tag",
 }
 CONFIG_NAME = "site.yaml"
 THEME_ASSETS_SHOWN = "(default theme) assets"  # as render.py names the theme's own files

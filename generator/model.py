@@ -118,6 +118,7 @@ class Source:
     accessed: Moment | None = None
     reliability: str = ""
     notes: str = ""
+    language: str = ""  # of the source's title and text, when not the site's ("es"): lang="es" on its title
     body: str = ""
     body_line: int = 0
     from_file: bool = False
@@ -162,6 +163,7 @@ class Update:
     date: Moment
     note: str = ""
     kind: str = "update"  # update | correction
+    figures: tuple[str, ...] = ()  # the figure keys a correction changed, marked where the figures show
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,11 +201,23 @@ class Incident:
     claims: tuple[Claim, ...] = ()
     updates: tuple[Update, ...] = ()
     publishing: Publishing = field(default_factory=Publishing)
+    fictional: bool = False  # an invented example: shown as such, never counted in totals
+    exclude_from_totals: bool = False  # the editors' choice (a duplicate, a disputed record)
     body: str = ""
     body_line: int = 0
     field_lines: FieldLines = ()
 
     kind = "incident"
+
+    @property
+    def in_totals(self) -> bool:
+        """Whether the site's totals and statistics count this incident's figures."""
+        return not (self.fictional or self.exclude_from_totals)
+
+    @property
+    def last_updated(self) -> Moment:
+        """Its date, or the date of its latest update or correction."""
+        return max([self.date, *(u.date for u in self.updates)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +260,19 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class TagInfo:
+    """A tag's own file, ``content/tags/<id>.md``: the title and description its page shows."""
+
+    id: str
+    title: str
+    path: str
+    description: str = ""
+    field_lines: FieldLines = ()
+
+    kind = "tag"
+
+
+@dataclass(frozen=True, slots=True)
 class StaticFile:
     source: str  # absolute path on disk
     target: str  # path inside the output, with forward slashes
@@ -274,8 +301,9 @@ class Content:
     entities: tuple[Entity, ...]
     pages: tuple[Page, ...]
     unreadable: tuple[Unreadable, ...] = ()
+    tags: tuple[TagInfo, ...] = ()
 
 
 for _model in (Moment, NavItem, SiteConfig, Location, Source, Entity, Reference, Claim, Update, Coverage,
-               Publishing, Incident, Report, Page, StaticFile, Unreadable, Content):
+               Publishing, Incident, Report, Page, TagInfo, StaticFile, Unreadable, Content):
     compact(_model)  # the cache holds hundreds of thousands of these

@@ -35,7 +35,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 
-from . import __version__
+from .codeid import code_id
 from .diagnostics import Diagnostic, Diagnostics
 from .fingerprint import ItemDigests
 from .graph import SiteGraph
@@ -196,7 +196,7 @@ class BuildSession:
         return CACHE_FILE.replace(".pickle", "-drafts.pickle") if self.drafts else CACHE_FILE
 
     def _header(self) -> tuple[object, ...]:
-        return ("docket-session", CACHE_FORMAT, __version__, self.drafts)
+        return ("docket-session", CACHE_FORMAT, code_id(), self.drafts)
 
     def _cache_folder(self, name: str, diags: Diagnostics) -> Path | None:
         """``.docket-cache/<name>``, made if missing; None (and a warning, once) when it cannot be."""
@@ -303,7 +303,7 @@ def manifest_stamp(output: Path) -> list[int]:
 def inputs_digest(loaded: LoadedSite, *options: object) -> bytes:
     """A digest of everything a build reads: content, config, templates, static files, options, Docket."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr((__version__, options)).encode())
+    h.update(repr((code_id(), options)).encode())
     h.update(loaded.config_text.encode("utf-8", "surrogateescape") + b"\0")
     for raw in loaded.files:
         h.update(f"{raw.kind}\0{raw.path}\0".encode("utf-8", "surrogateescape"))
@@ -334,7 +334,7 @@ def _theme_templates() -> tuple[str, ...]:
 
 def _file_digest(raw: RawFile, timezone: str) -> bytes:
     h = hashlib.blake2b(digest_size=16)
-    for part in (raw.kind, raw.path, timezone, __version__):
+    for part in (raw.kind, raw.path, timezone, code_id()):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     h.update(raw.text.encode("utf-8", "surrogateescape"))
     return h.digest()

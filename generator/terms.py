@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostics
-from .model import Incident, Report, Source
+from .model import Incident, Report, Source, TagInfo
 from .urls import place_slug, term_slug
 
 TERM_KINDS = ("tag", "country", "place", "year", "publisher")
@@ -26,6 +26,7 @@ class Term:
     reports: tuple[Report, ...] = ()
     sources: tuple[Source, ...] = ()  # for publishers: the sources they published
     country: str = ""  # for places
+    description: str = ""  # for tags with a file of their own (content/tags/<id>.md)
 
     @property
     def count(self) -> int:
@@ -70,14 +71,18 @@ class _Collector:
         if source is not None:
             self.sources[slug][source.id] = source
 
-    def terms(self) -> tuple[Term, ...]:
+    def terms(self, files: Mapping[str, TagInfo]) -> tuple[Term, ...]:
         out = []
         for slug in sorted(self.names):
+            info = files.get(slug)
             incidents = sorted(self.incidents[slug].values(), key=lambda i: (i.date, i.slug), reverse=True)
             reports = sorted(self.reports[slug].values(), key=lambda r: (r.date, r.slug), reverse=True)
-            out.append(Term(self.kind, slug, min(self.names[slug]), tuple(incidents), tuple(reports),
+            name = info.title if info else min(self.names[slug])
+            if self.kind == "tag" and info is None:
+                name = readable_tag(name)
+            out.append(Term(self.kind, slug, name, tuple(incidents), tuple(reports),
                             tuple(sorted(self.sources[slug].values(), key=lambda s: s.id)),
-                            self.country.get(slug, "")))
+                            self.country.get(slug, ""), info.description if info else ""))
         if self.kind == "year":
             out.reverse()
         return tuple(out)
@@ -98,8 +103,16 @@ def place_slugs(incidents: list[Incident]) -> dict[tuple[str, str], str]:
     return out
 
 
+def readable_tag(tag: str) -> str:
+    """A tag written as an id reads as words: "law-enforcement" -> "Law enforcement"; "UN Security Council" stays."""
+    if " " not in tag and any(ch in tag for ch in "-_"):
+        tag = " ".join(tag.replace("_", " ").replace("-", " ").split())
+    return tag[:1].upper() + tag[1:] if tag[:1].islower() else tag
+
+
 def build_terms(incidents: list[Incident], reports: list[Report], sources: dict[str, Source],
                 citing: Mapping[str, Sequence[Incident | Report]], diags: Diagnostics,
+                tag_files: Mapping[str, TagInfo] | None = None,
                 ) -> tuple[dict[str, tuple[Term, ...]], dict[str, dict[str, tuple[Term, ...]]]]:
     collectors = {kind: _Collector(kind) for kind in TERM_KINDS}
     places = place_slugs(incidents)
@@ -133,7 +146,7 @@ def build_terms(incidents: list[Incident], reports: list[Report], sources: dict[
                     add("publisher", slug, source.publisher, item)
                 else:
                     collectors["publisher"].add(slug, source.publisher, report=item)
-    terms = {kind: c.terms() for kind, c in collectors.items()}
+    terms = {kind: c.terms((tag_files or {}) if kind == "tag" else {}) for kind, c in collectors.items()}
     by_slug = {kind: {t.slug: t for t in ts} for kind, ts in terms.items()}
     incident_terms = {
         slug: {kind: tuple(by_slug[kind][s] for s in sorted(slugs)) for kind, slugs in kinds.items()}

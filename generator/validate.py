@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Protocol
@@ -34,10 +35,12 @@ from .model import (
     Reference,
     Report,
     Source,
+    TagInfo,
     Update,
 )
 from .parallel import fork_map
 from .pickling import compact
+from .terms import readable_tag
 from .unreadable import unreadable_ids
 from .urls import file_slug, term_slug, url_problem
 
@@ -50,17 +53,21 @@ UPDATE_KINDS = ("update", "correction")
 
 PUBLISHING_KEYS = ("draft", "publish_after")
 INCIDENT_KEYS = ("title", "date", "slug", "summary", "status", "location", "tags", "figures",
-                 "entities", "sources", "coverage", "related", "claims", "updates") + PUBLISHING_KEYS
+                 "entities", "sources", "coverage", "related", "claims", "updates", "fictional",
+                 "exclude_from_totals") + PUBLISHING_KEYS
 SOURCE_KEYS = ("title", "type", "publisher", "url", "archive_url", "published", "accessed",
-               "reliability", "notes")
+               "reliability", "notes", "language")
 ENTITY_KEYS = ("name", "kind", "aliases", "country", "url")
 REPORT_KEYS = ("title", "date", "slug", "author", "authors", "summary", "incidents", "tags",
                "sources", "image", "image_alt", "image_credit", "updates") + PUBLISHING_KEYS
 PAGE_KEYS = ("title", "slug", "summary") + PUBLISHING_KEYS
+TAG_KEYS = ("title", "description")
+# A language tag as <html lang> takes it: "es", "pt-BR", "zh-Hant" (BCP 47's common forms).
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 LOCATION_KEYS = ("place", "region", "country", "lat", "lon")
 
 
-Item = Incident | Report | Source | Entity | Page
+Item = Incident | Report | Source | Entity | Page | TagInfo
 
 
 @compact
@@ -99,7 +106,8 @@ def validate(loaded: LoadedSite, diags: Diagnostics, cache: FileCache | None = N
     def of(kind: type[Item]) -> tuple[Any, ...]:
         return tuple(i for i in items if isinstance(i, kind))
 
-    return Content(config, of(Incident), of(Report), of(Source), of(Entity), of(Page), tuple(unreadable))
+    return Content(config, of(Incident), of(Report), of(Source), of(Entity), of(Page), tuple(unreadable),
+                   of(TagInfo))
 
 
 class FileCache(Protocol):
@@ -124,6 +132,8 @@ def read_file(raw: RawFile, tz: dt.tzinfo) -> FileResult:
         found = [read_entity(f, raw)]
     elif raw.kind == "report":
         found = [read_report(f, raw)]
+    elif raw.kind == "tag":
+        found = [read_tag(f, raw)]
     else:
         found = [read_page(f, raw)]
     return FileResult(tuple(i for i in found if i is not None), tuple(diags.items))
@@ -180,9 +190,21 @@ def read_incident(f: Fields, raw: RawFile) -> tuple[Incident | None, list[Source
         claims=read_claims(f),
         updates=read_updates(f),
         publishing=read_publishing(f),
+        fictional=f.flag("fictional"),
+        exclude_from_totals=f.flag("exclude_from_totals"),
         body=f.doc.body, body_line=f.doc.body_line, field_lines=f.field_lines(),
     )
+    _check_corrected_figures(f, incident)
     return incident, inline
+
+
+def _check_corrected_figures(f: Fields, incident: Incident) -> None:
+    keys = {key for key, _ in incident.figures}
+    for n, update in enumerate(incident.updates):
+        for key in update.figures:
+            if key not in keys:
+                f.warn_at(("updates", n, "figures"), f"update names the figure {key!r}, which this incident "
+                          "does not have", f"expected one of: {', '.join(sorted(keys)) or '(no figures)'}")
 
 
 def title_from_id(ident: str) -> str:
@@ -260,6 +282,7 @@ def read_source_fields(f: Fields, ident: str, path: str, line: int, from_file: b
         accessed=f.moment("accessed"),
         reliability=f.choice("reliability", RELIABILITIES, ""),
         notes=f.text("notes"),
+        language=_language(f),
         from_file=from_file,
         field_lines=f.field_lines(),
     )
@@ -272,6 +295,14 @@ def read_source_file(f: Fields, raw: RawFile) -> Source | None:
     if not (source and ident):
         return None
     return dataclasses.replace(source, body=f.doc.body, body_line=f.doc.body_line)
+
+
+def _language(f: Fields) -> str:
+    value = f.text("language")
+    if value and not LANGUAGE_TAG.match(value):
+        f.error("language", f"{value!r} is not a language tag", "expected a tag such as 'es', 'fr' or 'pt-BR'")
+        return ""
+    return value
 
 
 def read_coverage(f: Fields) -> tuple[Coverage, ...]:
@@ -298,11 +329,24 @@ def read_claims(f: Fields) -> tuple[Claim, ...]:
 
 def read_updates(f: Fields) -> tuple[Update, ...]:
     out = []
-    for entry in f.records("updates", ("date", "note", "type"), ("date", "note")):
+    for entry in f.records("updates", ("date", "note", "type", "figures"), ("date", "note")):
         date = entry.moment("date", required=True)
         if date:
-            out.append(Update(date, entry.text("note"), entry.choice("type", UPDATE_KINDS, "update")))
+            out.append(Update(date, entry.text("note"), entry.choice("type", UPDATE_KINDS, "update"),
+                              entry.texts("figures")))
     return tuple(sorted(out, key=lambda u: u.date))
+
+
+def read_tag(f: Fields, raw: RawFile) -> TagInfo | None:
+    """``content/tags/<id>.md``: the id is the file name (as the tag's URL slug), the body a longer description."""
+    f.warn_unknown(TAG_KEYS)
+    ident = slug_for(f, raw)
+    if not ident:
+        return None
+    description = f.text("description") or " ".join(f.doc.body.split())
+    return TagInfo(id=ident, title=f.text("title", default=readable_tag(ident)), path=raw.path,
+                   description=description, field_lines=f.field_lines())
+
 
 
 def read_entity(f: Fields, raw: RawFile) -> Entity | None:

@@ -12,7 +12,7 @@ from ..loader import CONFIG_NAME, UsageError
 from .archetypes import DEFAULTS_DIR, archetype_path, render_archetype
 
 FOLDERS = {"incident": "incidents", "report": "reports", "source": "sources", "entity": "entities",
-           "page": "pages"}
+           "page": "pages", "tag": "tags"}
 MAX_SLUG = 80  # long enough for a headline's first words; the validator allows up to 120
 
 
