@@ -35,6 +35,7 @@ from .pages import plan_pages
 from .parallel import Progress
 from .produce import PageOutcome, PageRecord, Producer, produce_all
 from .render import OutputFile, PageRenderer, SiteInputs
+from .search import search_files
 from .session import BuildSession, LastBuild, inputs_digest
 from .validate import validate
 from .writer import StagedOutput, check_owned, remove_leftovers
@@ -106,6 +107,8 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     renderer = PageRenderer(session.environment(loaded.templates_dir, diags), site_inputs, site_dir)
     jobs_planned = list(plan_pages(graph, bodies, now))
     exports = list(render_exports(graph, bodies))
+    # The search index: only for a build that writes; placed with the exports, not counted as pages.
+    bundle = search_files(graph, bodies, diags, session) if target is not None else []
     built: set[str] = {f.target for f in (*loaded.theme_assets, *loaded.static)} | {f.path for f in exports}
     if target is None:  # docket check
         outcomes = produce_all(Producer(renderer, session.digests, TemplateDigests(renderer.env), {}, None, None),
@@ -122,7 +125,7 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
         if diags.has_errors:
             session.finish(None, None, diags)
             return BuildResult(diags, None, 0)
-        for file in exports:
+        for file in (*exports, *bundle):
             _keep(records, staged, file.path, producer.place(file.path, file.data))
         # The site's static files replace the theme's of the same name.
         for static in {f.target: f for f in (*loaded.theme_assets, *loaded.static)}.values():

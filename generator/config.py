@@ -31,7 +31,7 @@ def read_config(text: str, diags: Diagnostics) -> SiteConfig:
         author=f.text("author"),
         org=f.text("org"),
         nav=_nav(f),
-        per_page=_positive(f, "per_page", 20),
+        per_page=_positive(f, "per_page", 50),
         allow_html=f.flag("allow_html"),
         timezone=timezone,
         related_limit=_positive(f, "related_limit", 6),

@@ -15,10 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from markupsafe import Markup
+
+from .geo import MapSpec
 from .markdown import RenderedBody
 from .model import Claim, Entity, Incident, Moment, Page, Report, Source, Update
 from .related import Related
-from .terms import Term, TermLink
+from .stats import Statistics
+from .terms import TermLink
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,14 @@ class Pager:
     prev_path: str | None
     next_path: str | None
     pages: tuple[tuple[int, str], ...]  # (number, site path) of every page
+    count: int = 0  # items in the whole list
+    start: int = 0  # the position (from 1) of this page's first item; 0 when the list is empty
+    shown: int = 0  # items on this page
+
+    @property
+    def end(self) -> int:
+        """The position of this page's last item ("51–100 of 796")."""
+        return self.start + self.shown - 1 if self.shown else 0
 
     def window(self, around: int = 1) -> list[tuple[int, str] | None]:
         """The compact pager: first, last, and ``around`` either side of this one; None for a gap.
@@ -129,17 +141,101 @@ class Context:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityEvent:
+    """One line of an entity's timeline: an incident that names it, or a claim it made."""
+
+    date: Moment
+    incident: Incident
+    claim: Claim | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SortLink:
+    """One way to sort a table: its label, its first page, and whether it is this page's."""
+
+    key: str
+    label: str
+    path: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
 class HomeContext(Context):
     incidents: tuple[Incident, ...]
     reports: tuple[Report, ...]
-    totals: tuple[tuple[str, int | float], ...]
+    totals: tuple[tuple[str, int | float], ...]  # counted incidents only (stats.totals)
     counts: Mapping[str, int]
+    stats: Statistics
+    location_map: MapSpec | None
 
 
 @dataclass(frozen=True, slots=True)
 class ListContext(Context):
     items: tuple[Incident | Report, ...]
     pager: Pager
+    filters: Mapping[str, tuple[tuple[str, str, int], ...]] = ()  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class TableContext(Context):
+    """The incidents as a table: one pre-built, paginated page per way of sorting it."""
+
+    rows: tuple[Incident, ...]
+    figures: tuple[str, ...]  # the figure columns
+    sorts: tuple[SortLink, ...]
+    sort: str
+    pager: Pager
+    heading: str  # "Table of incidents", "Incidents with status disputed: table"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineMonth:
+    year: int
+    month: int  # 1-12
+    name: str  # "March 2023"
+    incidents: int
+    totals: tuple[tuple[str, int | float], ...]  # counted incidents' figures
+    path: str  # the year page (and page of it) that lists this month
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineContext(Context):
+    """The timeline overview: every year and month with its count and figures, linking to the year pages."""
+
+    years: tuple[tuple[int, int, tuple[TimelineMonth, ...]], ...]  # (year, incidents, months newest first)
+    figures: tuple[str, ...]
+    chart: Markup | None
+    stats_note: str
+
+
+@dataclass(frozen=True, slots=True)
+class MapPlace:
+    """A place on the map page: its point links to the incident, or to the place page when there are several."""
+
+    name: str
+    country: str
+    incidents: int
+    href_path: str  # site path the point and the list entry link to
+
+
+@dataclass(frozen=True, slots=True)
+class MapContext(Context):
+    map: MapSpec | None  # on the first page only
+    places: tuple[MapPlace, ...]  # this page's slice of the places list
+    pager: Pager
+    without_coordinates: int  # incidents that have no lat/lon and so no point
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsContext(Context):
+    stats: Statistics
+    charts: Mapping[str, Markup]  # "year" | "country" | "tag" -> chart of the first figure
+    chart_figure: str  # the figure the charts show ("killed"), "" when the site records none
+
+
+@dataclass(frozen=True, slots=True)
+class SearchContext(Context):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +249,9 @@ class IncidentContext(Context):
     reports: tuple[Report, ...]
     terms: Mapping[str, tuple[TermLink, ...]]
     unpublished: Unpublished | None
+    location_map: MapSpec | None = None
+    related_map: MapSpec | None = None
+    corrected: Mapping[str, Update] = ()  # type: ignore[assignment]  # figure key -> the correction
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +267,9 @@ class ReportContext(Context):
 
 @dataclass(frozen=True, slots=True)
 class SourceListContext(Context):
-    sources: tuple[Source, ...]
+    sources: tuple[Source, ...]  # this page's
     citing_counts: Mapping[str, int]  # source id -> incidents and reports citing it
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +284,9 @@ class SourceContext(Context):
 
 @dataclass(frozen=True, slots=True)
 class EntityListContext(Context):
-    entities: tuple[Entity, ...]
+    entities: tuple[Entity, ...]  # this page's
     incident_counts: Mapping[str, int]  # entity id -> incidents naming it
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,27 +296,41 @@ class EntityContext(Context):
     sources: tuple[NumberedSource, ...]
     incidents: tuple[Incident, ...]
     claims: tuple[tuple[Incident, Claim], ...]
+    place: TermLink | None = None  # an entity of kind place: its place page
+    timeline: tuple[EntityEvent, ...] = ()  # its incidents and claims, oldest first
+    map: MapSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TermIndexContext(Context):
     kind: str
     label: str
-    terms: tuple[Term, ...]
+    terms: tuple[TermLink, ...]  # this page's
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)
 class TermContext(Context):
     kind: str
     label: str
-    term: Term
+    term: TermLink
+    description: str  # a tag's, from content/tags/<id>.md
     country: TermLink | None  # a place's country, linked from its page
+    entity: Entity | None  # the entity page of a place or country of the same name
+    incidents: tuple[Incident, ...]  # this page's
+    reports: tuple[Report, ...]  # on the first page only
+    sources: tuple[Source, ...]  # a publisher's sources, first page only
+    pager: Pager
+    map: MapSpec | None
+    months: bool = False  # year pages group their incidents by month
+    more: tuple[int, int] = (0, 0)  # how many reports and sources the term has in all (the page lists per_page)
 
 
 @dataclass(frozen=True, slots=True)
 class CorrectionsContext(Context):
-    entries: tuple[CorrectionEntry, ...]
+    entries: tuple[CorrectionEntry, ...]  # this page's
     policy: Page | None  # the page with the slug "corrections-policy", if the site has one
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,9 @@ def incident_record(graph: SiteGraph, incident: Incident, body: RenderedBody) ->
         "title": incident.title,
         "date": incident.date.iso(),
         "status": incident.status,
+        # Whether the site's totals count it: a researcher adding up the CSV must leave the others out too.
+        "fictional": incident.fictional,
+        "in_totals": incident.in_totals,
         "summary": incident.summary,
         "place": loc.place, "region": loc.region, "country": loc.country, "lat": loc.lat, "lon": loc.lon,
         "tags": list(incident.tags),
@@ -61,7 +64,8 @@ def incident_record(graph: SiteGraph, incident: Incident, body: RenderedBody) ->
         "claims": [claim_record(c) for c in incident.claims],
         "coverage": [{"title": c.title, "outlet": c.outlet, "url": c.url, "date": _date(c.date)}
                      for c in incident.coverage],
-        "updates": [{"date": u.date.iso(), "type": u.kind, "note": u.note} for u in incident.updates],
+        "updates": [{"date": u.date.iso(), "type": u.kind, "note": u.note, "figures": list(u.figures)}
+                    for u in incident.updates],
         "related": [r.incident.slug for r in graph.related.get(incident.slug, ())],
         "reports": [r.slug for r in graph.coverage_of.get(incident.slug, ())],
     }

@@ -247,7 +247,7 @@ def _toc(tokens: list[Token]) -> tuple[TocEntry, ...]:
 ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden", "role"},
                       "a": {"href"}, "img": {"src", "alt", "width", "height"},
                       "td": {"colspan", "rowspan", "style"}, "th": {"colspan", "rowspan", "style", "scope"},
-                      "ol": {"start"}, "time": {"datetime"}}
+                      "ol": {"start", "type"}, "time": {"datetime"}}  # type="a": lettered notes
 
 
 def sanitise(html: str) -> str:

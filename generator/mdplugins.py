@@ -1,7 +1,9 @@
 """markdown-it plugins for Docket's two reference syntaxes.
 
 ``[@source-id]`` (or ``[@a; @b]``) is a citation; ``[[id]]``, ``[[kind:id]]`` and
-``[[id|text]]`` are wiki-links. The inline rules only recognise the syntax;
+``[[id|text]]`` are wiki-links. A citation is attached to the word before it: "starts
+[@x]." reads "starts[1].", the space (or line break) before the marker dropped, so that
+the marker never starts a line on its own. The inline rules only recognise the syntax;
 a core rule that runs after inline parsing (and after the footnote plugin has
 moved footnote bodies to the end) resolves every reference through a
 ``Resolver`` kept in ``env``, using the enclosing block's ``token.map`` for the
@@ -50,11 +52,34 @@ def citation_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         ids = [part.strip().lstrip("@") for part in match.group(1).split(";")]
+        _attach_to_previous_word(state)
         token = state.push("citation", "sup", 0)
         token.meta = {"ids": ids}
         token.content = match.group(0)
     state.pos = match.end()
     return True
+
+
+def _attach_to_previous_word(state: StateInline) -> None:
+    """Drop the spaces, or the line break, between a citation and the word it follows.
+
+    The spaces are still pending text here (not yet a token). A line break is a softbreak
+    token: it is kept, only marked, so that ``resolve_references`` still counts the lines
+    it moves past (the block's ``token.map`` plus the breaks gives an error's line).
+    """
+    if state.pending:
+        state.pending = state.pending.rstrip(" \t")
+        if state.pending:
+            return
+    if state.tokens and state.tokens[-1].type == "softbreak":
+        state.tokens[-1].meta["joined"] = True
+
+
+def render_softbreak(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    """A line break before a citation renders as nothing (see ``_attach_to_previous_word``)."""
+    if tokens[idx].meta.get("joined"):
+        return ""
+    return str(self.softbreak(tokens, idx, options, env))
 
 
 def wikilink_rule(state: StateInline, silent: bool) -> bool:
@@ -181,27 +206,40 @@ def render_wikilink(self: Any, tokens: Sequence[Token], idx: int, options: Optio
     return f'<a class="wikilink" href="{_esc(href)}">{_esc(token.meta["text"] or title)}</a>'
 
 
+def note_letter(n: int) -> str:
+    """The letter of footnote ``n`` (from 1): a, b, ... z, aa, ab, ... as ``<ol type="a">`` counts.
+
+    Sources are numbered in brackets ("[1]"), notes lettered ("a"), so that note 1 and
+    source 1 never look alike.
+    """
+    letters = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
 def render_footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    # Footnotes are numbered plainly, citations in brackets, so "note 1" never looks like "source [1]".
     meta = tokens[idx].meta
     n = str(meta["id"] + 1)
+    letter = note_letter(meta["id"] + 1)
     ref_id = n + (f":{meta['subId']}" if meta.get("subId", -1) > 0 else "")
     return (f'<sup class="footnote-ref"><a href="#fn{n}" id="fnref{ref_id}" '
-            f'aria-label="Note {n}">{n}</a></sup>')
+            f'aria-label="Note {letter}">{letter}</a></sup>')
 
 
 def render_footnote_block_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
                                env: EnvType) -> str:
     return ('<section class="footnotes" aria-labelledby="notes">\n'
-            '<h2 id="notes">Notes</h2>\n<ol class="footnotes-list">\n')
+            '<h2 id="notes">Notes</h2>\n<ol class="footnotes-list" type="a">\n')
 
 
 def render_footnote_anchor(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
                            env: EnvType) -> str:
     meta = tokens[idx].meta
-    n = str(meta["id"] + 1)
-    ref_id = n + (f":{meta['subId']}" if meta.get("subId", 0) > 0 else "")
-    return (f' <a href="#fnref{ref_id}" class="footnote-backref" aria-label="Back to note {n} in the text">'
+    letter = note_letter(meta["id"] + 1)
+    ref_id = str(meta["id"] + 1) + (f":{meta['subId']}" if meta.get("subId", 0) > 0 else "")
+    return (f' <a href="#fnref{ref_id}" class="footnote-backref" aria-label="Back to note {letter} in the text">'
             '\u21a9\ufe0e</a>')
 
 
@@ -218,6 +256,7 @@ def docket_references_plugin(md: MarkdownIt) -> None:
     md.core.ruler.push("docket_resolve", resolve_references)
     md.add_render_rule("citation", render_citation)
     md.add_render_rule("wikilink", render_wikilink)
+    md.add_render_rule("softbreak", render_softbreak)
 
 
 def _esc(text: str) -> str:

@@ -88,7 +88,7 @@ class SiteConfig:
     author: str = ""
     org: str = ""
     nav: tuple[NavItem, ...] = ()
-    per_page: int = 20
+    per_page: int = 50
     allow_html: bool = False
     timezone: str = "UTC"
     related_limit: int = 6

@@ -21,6 +21,7 @@ from .contexts import PageLink
 from .diagnostics import Diagnostic, Diagnostics
 from .model import Entity, Incident, Page, Report, SiteConfig, Source
 from .pages import PageJob
+from .stats import describe
 from .terms import Term, TermLink
 from .theme import theme_dir
 from .urls import absolute, nav_target, path_of, place_slug, relative, term_slug
@@ -70,6 +71,7 @@ def make_environment(site_templates: Path | None, bytecode_cache: jinja2.Bytecod
     env.globals["abs_url"] = _abs_url
     env.globals["asset"] = _asset
     env.globals["where_terms"] = where_terms
+    env.globals["describe_stats"] = describe  # what the totals count: "Totals count 12 incidents; …"
     return env
 
 

@@ -30,7 +30,7 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
@@ -46,6 +46,9 @@ from .produce import PageRecord
 from .render import PageRenderer, make_environment
 from .theme import theme_dir
 from .validate import FileResult
+
+if TYPE_CHECKING:
+    from .search import SearchBundle
 
 CACHE_DIR = ".docket-cache"
 CACHE_FILE = "session.pickle"  # builds with --drafts (and the preview) keep theirs in session-drafts.pickle
@@ -92,6 +95,7 @@ class BuildSession:
         self.digests = ItemDigests()
         self.state: State | None = None  # what the last successful build was made from
         self.last: LastBuild | None = None
+        self.search: SearchBundle | None = None  # the last search index and its records' digest (search.py)
         self._env: tuple[Path | None, Environment] | None = None
         self._used_files: set[tuple[str, str]] = set()
         self._used_bodies: set[tuple[str, str]] = set()

@@ -26,7 +26,8 @@ SECTION_OF_KIND = {
 }
 # Top-level folders the generator writes; a content page may not take one of these names.
 RESERVED = set(SECTION_OF_KIND.values()) | {"corrections", "data", "static", "404", "page", "search",
-                                             "timeline", "feed.xml", "pagefind"}
+                                             "timeline", "feed.xml", "pagefind", "map", "statistics",
+                                             "table", "status", "assets"}
 
 # Device names Windows reserves in every folder, with or without an extension:
 # a file or folder so named cannot be checked out or copied there.

@@ -61,7 +61,7 @@ ENTITY_KEYS = ("name", "kind", "aliases", "country", "url")
 REPORT_KEYS = ("title", "date", "slug", "author", "authors", "summary", "incidents", "tags",
                "sources", "image", "image_alt", "image_credit", "updates") + PUBLISHING_KEYS
 PAGE_KEYS = ("title", "slug", "summary") + PUBLISHING_KEYS
-TAG_KEYS = ("title", "description")
+TAG_KEYS = ("title", "description", "slug")
 # A language tag as <html lang> takes it: "es", "pt-BR", "zh-Hant" (BCP 47's common forms).
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 LOCATION_KEYS = ("place", "region", "country", "lat", "lon")

@@ -343,3 +343,62 @@ def linked_paths(soup: BeautifulSoup, site_path: str) -> set[str]:
         joined = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
         out.add("" if joined == "." else joined + ("/" if parts.path.endswith("/") else ""))
     return out
+
+
+# --------------------------------------------------------------------------
+# The theme's own active parts
+
+
+# What the theme itself puts in pages that content never may: the header's search form, the search
+# page's script (and its no-JavaScript note), and the maps and charts drawn at build time. Each is
+# recognised by its shape, and only its expected children are allowed inside it.
+THEME_SVG_CHILDREN = {"title", "desc", "g", "rect", "path", "circle", "a", "line", "text"}
+THEME_FORM_CHILDREN = {"label", "input", "button", "span", "div", "p", "fieldset", "legend"}
+SEARCH_SCRIPTS = ("assets/search.js", "pagefind/")
+
+
+def remove_theme_parts(soup: BeautifulSoup, where: str) -> None:
+    """Take the theme's own forms, scripts and SVGs out of ``soup``, checking that each is only that."""
+    for svg in soup.find_all("svg"):
+        classes = set(svg.get("class") or ())
+        assert classes & {"map", "chart"}, f"{where}: <svg> that is not a theme map or chart: {str(svg)[:200]!r}"
+        for el in svg.find_all(True):
+            assert el.name in THEME_SVG_CHILDREN, f"{where}: <{el.name}> inside a theme SVG: {str(el)[:200]!r}"
+            href = el.get("href")
+            assert href is None or not href.lower().startswith(("javascript:", "data:")), f"{where}: {href!r}"
+        svg.decompose()
+    for form in soup.find_all("form"):
+        action = form.get("action", "")
+        own = action == "./" and where.startswith("search/")  # the search page's own form
+        assert form.get("method") == "get" and (own or action.rstrip("/").endswith("search")), \
+            f"{where}: <form> that is not the theme's search form: {str(form)[:200]!r}"
+        for el in form.find_all(True):
+            assert el.name in THEME_FORM_CHILDREN, f"{where}: <{el.name}> inside the search form: {str(el)[:200]!r}"
+        form.decompose()
+    for script in soup.find_all("script"):
+        src = script.get("src", "")
+        assert where.startswith("search/") and src.endswith(SEARCH_SCRIPTS[0]) and not script.string, \
+            f"{where}: <script> that is not the search page's own: {str(script)[:200]!r}"
+        script.decompose()
+    for note in soup.find_all("noscript"):
+        assert where.startswith("search/"), f"{where}: <noscript> outside the search page"
+        assert not note.find_all(["script", "style", "link", "meta", "iframe"]), f"{where}: {str(note)[:200]!r}"
+        note.decompose()
+
+
+def comparable(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A snapshot of an output without the search bundle, for comparing two builds byte by byte.
+
+    Pagefind names and fills some of its files differently from one run to the next over the
+    same records (its filter and fragment files), so two builds of one site agree on everything
+    but those; the search tests check the bundle itself. The manifest is kept, less its entries
+    for the bundle.
+    """
+    import json
+
+    out = {path: data for path, data in files.items() if not path.startswith("pagefind/")}
+    if ".docket-manifest.json" in out:
+        manifest = json.loads(out[".docket-manifest.json"])
+        manifest["files"] = [f for f in manifest["files"] if not f["path"].startswith("pagefind/")]
+        out[".docket-manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
+    return out

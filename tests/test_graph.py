@@ -217,10 +217,10 @@ def test_source_file_cited_from_two_incidents_has_one_page(newsroom):
 def test_entity_page_lists_its_incidents_and_claims(newsroom):
     inm = links(newsroom, "entities/inm/")
     assert incidents_in(inm) == {"fire", "raid", "crossing"}  # crossing: a claim made by the INM
-    claims = page(newsroom, "entities/inm/").find(id="claims")
-    assert claims is not None
-    assert "No one was detained at the crossing." in text(claims)
-    assert incidents_in(links(newsroom, "entities/inm/", "claims")) == {"crossing"}
+    timeline = page(newsroom, "entities/inm/").select_one(".entity-timeline")  # its incidents and claims
+    assert timeline is not None
+    assert "No one was detained at the crossing." in text(timeline)
+    assert "crossing" in incidents_in(links(newsroom, "entities/inm/", "incidents"))  # the timeline holds its claims
     main = main_content(page(newsroom, "entities/inm/"))
     assert text(main.find("h1")) == "Instituto Nacional de Migración"
 

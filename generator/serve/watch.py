@@ -207,8 +207,9 @@ class Rebuilder:
 
 
 def is_page_or_data(path: str) -> bool:
-    """A page (or the feed, or a data file): shown only at its own address, not inside other pages."""
-    return path.endswith((".html", ".xml")) or path.startswith("data/")
+    """A page (or the feed, a data file, the search index): shown only at its own address, not inside
+    other pages; only a stylesheet, an image or a script changed means every open page may show it."""
+    return path.endswith((".html", ".xml")) or path.startswith(("data/", "pagefind/"))
 
 
 def describe(names: list[str]) -> str:

@@ -1,0 +1,53 @@
+"""A map as a page's context holds it: what to draw, not the drawing.
+
+Pages are planned in the build's main process and rendered in worker processes. A
+``MapSpec`` is small to send and to fingerprint (its points and box, not 50 KB of
+path data), and it draws itself when a template prints it (Jinja calls ``__html__``),
+in the worker, where ``render_map`` reuses each box's basemap.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from .bounds import Bounds, MapPoint
+from .render import render_map
+
+
+@dataclass(frozen=True, slots=True)
+class MapSpec:
+    points: tuple[MapPoint, ...]
+    title: str
+    bounds: Bounds | None = None  # the world when None
+    highlight: str = ""
+    width: int = 960
+    id_prefix: str = "map"
+
+    def __html__(self) -> str:
+        return str(self.render())
+
+    def render(self) -> Markup:
+        return render_map(self.points, title=self.title, bounds=self.bounds, highlight=self.highlight,
+                          width=self.width, id_prefix=self.id_prefix)
+
+
+# Grid steps (degrees) boxes are snapped to, finer for smaller boxes.
+STEPS = (3.0, 6.0, 12.0, 24.0, 48.0, 90.0)
+
+
+def snapped(bounds: Bounds, step: float | None = None) -> Bounds:
+    """``bounds`` grown outward to a grid, so that maps of nearby places share one box
+    (and so one basemap, drawn once per process: drawing it is most of a map's cost).
+
+    The grid's step grows with the box (a box spans at most about four steps), so the
+    number of distinct boxes a site can have depends on the world, not on the site's size.
+    """
+    if step is None:
+        span = max(bounds.east - bounds.west, bounds.north - bounds.south)
+        step = next((s for s in STEPS if span / s <= 4), STEPS[-1])
+    west, south = math.floor(bounds.west / step) * step, math.floor(bounds.south / step) * step
+    east, north = math.ceil(bounds.east / step) * step, math.ceil(bounds.north / step) * step
+    return Bounds(max(-180.0, west), max(-90.0, south), min(180.0, east), min(90.0, north))

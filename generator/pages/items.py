@@ -1,0 +1,176 @@
+"""The page of each content item: incidents, reports, sources, entities and plain pages, and the home page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import islice
+
+from ..contexts import (
+    ClaimView,
+    EntityContext,
+    EntityEvent,
+    HomeContext,
+    IncidentContext,
+    NumberedSource,
+    PlainPageContext,
+    ReportContext,
+    SourceContext,
+    Unpublished,
+)
+from ..graph import SiteGraph
+from ..markdown import RenderedBody
+from ..model import Entity, Incident, Page, Publishing, Report, Source, Update
+from ..stats import statistics
+from ..terms import Term, TermLink
+from ..urls import path_of, place_slug, term_slug
+from .job import PageJob
+from .maps import incidents_map, location_map
+
+
+def unpublished(graph: SiteGraph, publishing: Publishing, now: dt.datetime) -> Unpublished | None:
+    """The banner's reason for an item in ``graph``, or None when the item is public."""
+    if not graph.include_drafts:  # then every item in the graph is published
+        return None
+    until = publishing.publish_after
+    embargoed = until is not None and until.value > now
+    if not (publishing.draft or embargoed):
+        return None
+    return Unpublished(publishing.draft, until if embargoed else None)
+
+
+def home(graph: SiteGraph) -> PageJob:
+    limit = graph.config.home_limit
+    stats = statistics(graph.incidents)
+    return PageJob("", "home.html", graph.config.title, HomeContext(
+        incidents=graph.incidents[:limit],
+        reports=graph.reports[:limit],
+        totals=stats.totals,
+        counts={"incidents": len(graph.incidents), "reports": len(graph.reports),
+                "sources": len(graph.sources), "entities": len(graph.entities)},
+        stats=stats,
+        location_map=None,
+    ))
+
+
+def plain_page(graph: SiteGraph, page: Page, body: RenderedBody, now: dt.datetime) -> PageJob:
+    return PageJob(path_of("page", page.slug), "page.html", page.title, PlainPageContext(
+        page, body, numbered_sources(graph, body), unpublished(graph, page.publishing, now)))
+
+
+def numbered_sources(graph: SiteGraph, body: RenderedBody | None) -> tuple[NumberedSource, ...]:
+    """A body's sources with their numbers; a source without a page of its own is left out."""
+    if body is None:
+        return ()
+    return tuple(NumberedSource(n, graph.sources[sid], sid in body.cited, body.uses.get(sid, 0))
+                 for n, sid in enumerate(body.sources, start=1) if sid in graph.sources)
+
+
+def corrected_figures(updates: tuple[Update, ...]) -> dict[str, Update]:
+    """Figure key -> the latest correction that changed it."""
+    out: dict[str, Update] = {}
+    for update in updates:  # oldest first: a later correction wins
+        if update.kind == "correction":
+            for key in update.figures:
+                out[key] = update
+    return out
+
+
+def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now: dt.datetime) -> PageJob:
+    numbers = {sid: n for n, sid in enumerate(body.sources, start=1)}
+    claims = tuple(ClaimView(c, graph.entities.get(c.by.id) if c.by else None,
+                             tuple(sorted((numbers[r.id], graph.sources[r.id]) for r in c.sources
+                                          if r.id in numbers)))
+                   for c in incident.claims)
+    path = path_of("incident", incident.slug)
+    related = graph.related.get(incident.slug, ())
+    return PageJob(path, "incident.html", incident.title, IncidentContext(
+        incident=incident,
+        body=body,
+        sources=numbered_sources(graph, body),
+        claims=claims,
+        entities=tuple(graph.entities[r.id] for r in incident.entities if r.id in graph.entities),
+        related=related,
+        reports=graph.coverage_of.get(incident.slug, ()),
+        terms={kind: tuple(t.link() for t in ts) for kind, ts in graph.incident_terms.get(incident.slug, {}).items()},
+        unpublished=unpublished(graph, incident.publishing, now),
+        location_map=location_map(incident, path),
+        related_map=incidents_map((r.incident for r in related), path, current=incident,
+                                  title="Map: this incident and the ones like it", id_prefix="related-map"),
+        corrected=corrected_figures(incident.updates),
+    ))
+
+
+def report_page(graph: SiteGraph, report: Report, body: RenderedBody, now: dt.datetime,
+                lookups: tuple[dict[str, Incident], dict[str, Term]] | None = None) -> PageJob:
+    by_slug, tags = lookups or ({i.slug: i for i in graph.incidents}, {t.slug: t for t in graph.terms["tag"]})
+    covered = {r.id for r in report.incidents}
+    more_on = []
+    for tag in report.tags:
+        term = tags.get(term_slug(tag))
+        if term is None:
+            continue
+        others = tuple(islice((i for i in term.incidents if i.slug not in covered), 5))
+        other_reports = tuple(islice((r for r in term.reports if r.slug != report.slug), 5))
+        if others or other_reports:
+            more_on.append((term.link(), others, other_reports))
+    return PageJob(path_of("report", report.slug), "report.html", report.title, ReportContext(
+        report=report,
+        body=body,
+        sources=numbered_sources(graph, body),
+        incidents=tuple(by_slug[r.id] for r in report.incidents if r.id in by_slug),
+        tags=tuple(tags[term_slug(t)].link() for t in report.tags if term_slug(t) in tags),
+        more_on=tuple(more_on),
+        unpublished=unpublished(graph, report.publishing, now),
+    ))
+
+
+def source_page(graph: SiteGraph, source: Source, body: RenderedBody | None,
+                publishers: dict[str, TermLink] | None = None) -> PageJob:
+    citing = graph.citing.get(source.id, ())
+    if publishers is None:
+        publishers = {t.slug: t.link() for t in graph.terms["publisher"]}
+    return PageJob(path_of("source", source.id), "source.html", source.title, SourceContext(
+        source=source,
+        body=body,
+        sources=numbered_sources(graph, body),
+        incidents=tuple(i for i in citing if isinstance(i, Incident)),
+        reports=tuple(r for r in citing if isinstance(r, Report)),
+        publisher=publishers.get(term_slug(source.publisher)) if source.publisher else None,
+    ))
+
+
+def entity_page(graph: SiteGraph, entity: Entity, body: RenderedBody | None,
+                places: dict[str, TermLink] | None = None) -> PageJob:
+    incidents = graph.entity_incidents.get(entity.id, ())
+    claims = graph.entity_claims.get(entity.id, ())
+    events = [EntityEvent(i.date, i) for i in incidents]
+    events += [EntityEvent(c.date or i.date, i, c) for i, c in claims]
+    events.sort(key=lambda e: (e.date, e.incident.slug, e.claim is not None))
+    path = path_of("entity", entity.id)
+    return PageJob(path, "entity.html", entity.name, EntityContext(
+        entity=entity,
+        body=body,
+        sources=numbered_sources(graph, body),
+        incidents=incidents,
+        claims=claims,
+        place=entity_place(graph, entity, places),
+        timeline=tuple(events),
+        map=incidents_map(incidents, path, title=f"Map: incidents naming {entity.name}", id_prefix="entity-map"),
+    ))
+
+
+def entity_place(graph: SiteGraph, entity: Entity, places: dict[str, TermLink] | None = None) -> TermLink | None:
+    """The place page of an entity of kind place: the place of the same name (in its country, if it has one)."""
+    if entity.kind != "place":
+        return None
+    if places is None:
+        places = {t.slug: t.link() for t in graph.terms.get("place", ())}
+    for name in (entity.name, *entity.aliases):
+        link = places.get(place_slug(name, entity.country)) if entity.country else None
+        link = link or places.get(place_slug(name, ""))
+        if link is None:  # no country on the entity: the one place of that name, if only one
+            found = [t for t in places.values() if t.name == name]
+            link = found[0] if len(found) == 1 else None
+        if link is not None:
+            return link
+    return None

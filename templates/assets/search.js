@@ -1,0 +1,198 @@
+// The search page (search.html): Pagefind's own search library, from the bundle the build writes
+// into pagefind/, with the results drawn as a plain list and the filters as checkboxes.
+//
+// Progressive enhancement: the page holds links to the site's lists, shown until the library has
+// loaded; the form stays hidden until then. Nothing is fetched from another host. The query and
+// the ticked filters live in the address (search/?q=fire&kind=Incident), so a search can be
+// bookmarked and shared, and the header's search form lands here with its words already searched.
+
+const PAGE_SIZE = 10;
+const GROUPS = [
+  ["kind", "Kind"], ["tag", "Tag"], ["country", "Country"], ["year", "Year"], ["status", "Status"],
+];
+const KIND_ORDER = ["Incident", "Report", "Source", "Entity", "Page"];
+const OPEN_GROUPS = new Set(["kind"]);
+
+const root = document.querySelector("[data-search]");
+if (root) {
+  start(root).catch((error) => {
+    console.warn("Docket search: Pagefind did not load", error);
+    const status = root.querySelector("[data-search-status]");
+    if (status) status.textContent = "Search is not available right now: its index could not be loaded.";
+  });
+}
+
+async function start(root) {
+  const bundle = new URL(root.dataset.pagefind, document.baseURI);
+  const site = new URL(root.dataset.root, document.baseURI);
+  const pagefind = await import(bundle.href);
+  // Results are site paths ("incidents/x/"): the site's root, wherever it is served, comes first.
+  await pagefind.options({ baseUrl: site.pathname, excerptLength: 24 });
+  await pagefind.init();
+
+  const form = root.querySelector("[data-search-form]");
+  const input = form.querySelector("input[name=q]");
+  const filters = root.querySelector("[data-search-filters]");
+  const status = root.querySelector("[data-search-status]");
+  const list = root.querySelector("[data-search-results]");
+  const more = root.querySelector("[data-search-more]");
+
+  drawFilters(filters, await pagefind.filters());
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  for (const box of filters.querySelectorAll("input[type=checkbox]")) {
+    box.checked = params.getAll(box.name).includes(box.value);
+    if (box.checked) box.closest("details").open = true;
+  }
+  root.querySelector("[data-search-fallback]").hidden = true;
+  form.hidden = false;
+
+  let latest = 0; // only the newest search may draw its results
+  let shown = [];
+  let next = 0;
+
+  async function run() {
+    const number = ++latest;
+    const query = input.value.trim();
+    const chosen = chosenFilters(filters);
+    remember(query, filters);
+    if (!query && !Object.keys(chosen).length) {
+      list.replaceChildren();
+      more.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    const options = { filters: chosen };
+    if (!query) options.sort = { date: "desc" };
+    const search = await pagefind.search(query || null, options);
+    if (number !== latest || search === null) return; // a newer search has started
+    shown = search.results;
+    next = 0;
+    list.replaceChildren();
+    status.textContent = describe(shown.length, query, chosen);
+    await showMore(number, false);
+  }
+
+  async function showMore(number, moveFocus) {
+    const page = shown.slice(next, next + PAGE_SIZE);
+    const data = await Promise.all(page.map((result) => result.data()));
+    if (number !== latest) return;
+    const items = data.map(resultItem);
+    list.append(...items);
+    next += page.length;
+    more.hidden = next >= shown.length;
+    if (moveFocus && items.length) items[0].querySelector("a").focus();
+  }
+
+  let typing = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(run, 250);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(typing);
+    run();
+  });
+  filters.addEventListener("change", run);
+  more.querySelector("button").addEventListener("click", () => showMore(latest, true));
+  if (input.value.trim() || Object.keys(chosenFilters(filters)).length) await run();
+}
+
+function drawFilters(container, available) {
+  GROUPS.forEach(([key, label], g) => {
+    const counts = available[key] || {};
+    const values = Object.keys(counts).sort(order(key));
+    if (!values.length) return;
+    const details = element("details", { className: "search-filter" });
+    details.open = OPEN_GROUPS.has(key);
+    details.append(element("summary", {}, label));
+    const fieldset = element("fieldset");
+    fieldset.append(element("legend", { className: "visually-hidden" }, `Show only results with this ${label.toLowerCase()}`));
+    const ul = element("ul");
+    values.forEach((value, v) => {
+      const id = `search-filter-${g}-${v}`;
+      const box = element("input", { type: "checkbox", id, name: key, value });
+      const text = element("label", { htmlFor: id }, `${value} `);
+      text.append(element("span", { className: "muted" }, `(${counts[value]})`));
+      const li = element("li");
+      li.append(box, " ", text);
+      ul.append(li);
+    });
+    fieldset.append(ul);
+    details.append(fieldset);
+    container.append(details);
+  });
+}
+
+function order(key) {
+  if (key === "kind") return (a, b) => rank(a) - rank(b);
+  if (key === "year") return (a, b) => b.localeCompare(a, undefined, { numeric: true });
+  return (a, b) => a.localeCompare(b);
+}
+
+function rank(kind) {
+  const at = KIND_ORDER.indexOf(kind);
+  return at < 0 ? KIND_ORDER.length : at;
+}
+
+function chosenFilters(container) {
+  const chosen = {};
+  for (const box of container.querySelectorAll("input[type=checkbox]:checked")) {
+    (chosen[box.name] ||= { any: [] }).any.push(box.value);
+  }
+  return chosen;
+}
+
+function remember(query, container) {
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  for (const box of container.querySelectorAll("input[type=checkbox]:checked")) params.append(box.name, box.value);
+  const search = params.toString();
+  history.replaceState(null, "", search ? `?${search}` : location.pathname);
+}
+
+function describe(count, query, chosen) {
+  const what = count === 1 ? "1 result" : `${count.toLocaleString()} results`;
+  const words = query ? ` for “${query}”` : "";
+  const groups = Object.values(chosen).map((f) => f.any.join(" or "));
+  const within = groups.length ? ` (${groups.join("; ")})` : "";
+  return count ? `${what}${words}${within}.` : `No results${words}${within}.`;
+}
+
+function resultItem(data) {
+  const meta = data.meta || {};
+  const li = element("li", { className: "item search-result" });
+  const article = element("article");
+  const title = element("h2", { className: "item-title" });
+  title.append(element("a", { href: data.url }, meta.title || data.url));
+  const line = element("p", { className: "item-meta" });
+  const parts = [meta.kind, meta.date, meta.place || meta.publisher].filter(Boolean);
+  parts.forEach((part, i) => {
+    if (i) line.append(element("span", { className: "sep", ariaHidden: "true" }, " · "));
+    line.append(element("span", i ? {} : { className: "item-kind" }, part));
+  });
+  const excerpt = element("p", { className: "item-summary search-excerpt" });
+  excerpt.append(...marked(data.excerpt || meta.summary || ""));
+  article.append(title, line, excerpt);
+  li.append(article);
+  return li;
+}
+
+// Pagefind's excerpt is HTML with <mark> around the words found. It is parsed in an inert
+// document, and only its text and its <mark>s are kept: no other markup reaches the page.
+function marked(excerpt) {
+  const doc = new DOMParser().parseFromString(`<body>${excerpt}`, "text/html");
+  return Array.from(doc.body.childNodes, (node) =>
+    node.nodeName === "MARK" ? element("mark", {}, node.textContent) : document.createTextNode(node.textContent));
+}
+
+function element(name, properties = {}, text = "") {
+  const el = document.createElement(name);
+  for (const [key, value] of Object.entries(properties)) {
+    if (key === "ariaHidden") el.setAttribute("aria-hidden", value);
+    else el[key] = value;
+  }
+  if (text) el.textContent = text;
+  return el;
+}

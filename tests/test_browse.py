@@ -1,0 +1,254 @@
+"""Readers find things without JavaScript: every list paginated with its total, the incidents as a
+sortable table, filter pages, the timeline, the map, the statistics, tag files, place <-> entity links.
+
+Small sites written inline, built with the real CLI; the HTML is parsed, not grepped.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from helpers import build_ok, expect, write_site
+
+SITE = """\
+title: Browse test
+base_url: https://example.org/
+per_page: 2
+"""
+
+
+def incident(n: int, *, year: int = 2023, month: int = 3, place: str = "Juárez", country: str = "Mexico",
+             status: str = "confirmed", killed: int | None = None, tags: str = "[fire]", extra: str = "",
+             lat: float | None = 31.69, lon: float | None = -106.42) -> str:
+    figures = f"figures: {{killed: {killed}}}\n" if killed is not None else ""
+    coords = f"  lat: {lat}\n  lon: {lon}\n" if lat is not None else ""
+    return (f"---\ntitle: Incident {n}\ndate: {year}-{month:02d}-{n % 27 + 1:02d}\nstatus: {status}\n"
+            f"location:\n  place: {place}\n  country: {country}\n{coords}tags: {tags}\n{figures}{extra}---\n"
+            f"Body of incident {n}.\n")
+
+
+def page(out: Path, path: str) -> BeautifulSoup:
+    file = out / path / "index.html" if not path.endswith(".html") else out / path
+    return BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+
+
+def build(tmp_path: Path, files: dict[str, str], site_yaml: str = SITE) -> Path:
+    site = write_site(tmp_path / "site", files, site_yaml=site_yaml)
+    build_ok(site)
+    return site / "output"
+
+
+def five(tmp_path: Path) -> Path:
+    files = {f"content/incidents/i{n}.md": incident(n, killed=n * 10 if n != 3 else None,
+                                                    year=2022 + n % 2, month=n, status="disputed" if n == 2 else
+                                                    "confirmed") for n in range(1, 6)}
+    files["content/incidents/i5.md"] = incident(5, killed=7, year=2023, month=5, place="Tapachula",
+                                                lat=14.9, lon=-92.26, extra="fictional: true\n")
+    return build(tmp_path, files)
+
+
+def titles(soup: BeautifulSoup, selector: str) -> list[str]:
+    return [a.get_text(strip=True) for a in soup.select(selector)]
+
+
+def test_incident_list_pages_hold_per_page_items_and_say_the_total(tmp_path):
+    out = five(tmp_path)
+    first, second, third = page(out, "incidents"), page(out, "incidents/page/2"), page(out, "incidents/page/3")
+    assert len(first.select(".item-list > li")) == 2 and len(third.select(".item-list > li")) == 1
+    assert first.select_one(".list-total").get_text(" ", strip=True) == "Showing 1–2 of 5 incidents."
+    assert second.select_one(".list-total").get_text(" ", strip=True) == "Showing 3–4 of 5 incidents."
+    status = second.select_one(".pager-status").get_text(strip=True)
+    assert status == "Page 2 of 3"
+
+
+def test_every_list_is_paginated(tmp_path):
+    files = {f"content/incidents/i{n}.md": incident(n, tags=f"[t{n}, shared]", place=f"Town {n}",
+                                                    extra=f"sources:\n  - id: s{n}\n    title: Source {n}\n"
+                                                          f"entities: [e{n}]\nupdates:\n  - date: 2023-04-01\n"
+                                                          f"    note: Note {n}\n")
+             for n in range(1, 6)}
+    out = build(tmp_path, files)
+    for listing, item_selector in (("sources", ".source-index > li"), ("entities", ".entity-group li"),
+                                   ("tags", "main tbody tr"), ("places", "main tbody tr"),
+                                   ("corrections", ".corrections-list > li"), ("tags/shared", ".item-list > li")):
+        soup = page(out, listing)
+        assert 0 < len(soup.select(item_selector)) <= 2, listing
+        assert (out / listing / "page" / "3" / "index.html").is_file(), listing
+        want = "Showing 1–2 of 6 tags." if listing == "tags" else r"Showing 1–2 of 5 \w+\."
+        assert re.fullmatch(want, soup.select_one(".list-total").get_text(" ", strip=True)), listing
+
+
+def test_table_view_is_sorted_by_pre_built_pages(tmp_path):
+    out = five(tmp_path)
+    newest = page(out, "table")
+    head = [th.get_text(strip=True) for th in newest.select("table.data-table thead th")]
+    assert head == ["Date", "Incident", "Place", "Country", "Status", "Killed"]
+    by_killed = [page(out, "table/by-killed"), page(out, "table/by-killed/page/2"), page(out, "table/by-killed/page/3")]
+    rows = [titles(p, "table.data-table tbody th a") for p in by_killed]
+    assert sum(rows, []) == ["Incident 4", "Incident 2", "Incident 1", "Incident 5", "Incident 3"]  # 3 has none
+    oldest = titles(page(out, "table/oldest"), "table.data-table tbody th a")
+    assert oldest == ["Incident 2", "Incident 4"]  # 2022-02 and 2022-04 come first
+    sort_links = {a.get_text(strip=True): a.get("aria-current") for a in newest.select(".sort-links a")}
+    assert sort_links["Newest first"] == "page" and "Killed (highest first)" in sort_links
+
+
+def test_filter_pages_by_status_year_country_and_tag_are_linked_from_the_list(tmp_path):
+    out = five(tmp_path)
+    links = {a["href"] for a in page(out, "incidents").select(".filter-bar a")}
+    assert {"../status/disputed/", "../status/confirmed/", "../years/2023/", "../countries/mexico/",
+            "../tags/fire/"} <= links
+    disputed = titles(page(out, "status/disputed"), "table.data-table tbody th a")
+    assert disputed == ["Incident 2"]
+    assert not (out / "status" / "closed").exists()  # no incident has it
+
+
+def test_statistics_never_count_fictional_incidents_and_say_so(tmp_path):
+    out = five(tmp_path)
+    soup = page(out, "statistics")
+    note = soup.select_one(".stats-note").get_text(" ", strip=True)
+    assert note == "Totals count 4 incidents; 1 fictional example is not counted."
+    totals = {d.select_one("dt").get_text(strip=True): d.select_one("dd").get_text(strip=True)
+              for d in soup.select(".stat-totals > div")}
+    assert totals == {"Incidents": "4", "Killed": "70"}  # 10 + 20 + 40, not the fictional 7
+    chart = soup.select_one("#by-year svg.chart")
+    assert chart is not None and chart.get("role") == "img"
+    years = {tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.select("td")]
+             for tr in soup.select("#table-year tbody tr")}
+    assert years == {"2022": ["2", "60"], "2023": ["2", "10"]}
+
+
+def test_timeline_months_link_to_where_their_year_page_lists_them(tmp_path):
+    out = five(tmp_path)
+    soup = page(out, "timeline")
+    months = soup.select(".timeline-month a")
+    assert [m.select_one(".month-name").get_text(strip=True) for m in months] == [
+        "May 2023", "March 2023", "January 2023", "April 2022", "February 2022"]
+    for link in months:
+        target, anchor = link["href"].split("#")
+        year_page = BeautifulSoup((out / "timeline" / target / "index.html").resolve().read_text(), "html.parser")
+        assert year_page.find(id=anchor) is not None, link["href"]
+
+
+def svg_links(soup: BeautifulSoup, selector: str) -> list[tuple[str, str]]:
+    svg = soup.select_one(selector)
+    assert svg is not None, selector
+    tree = ET.fromstring(str(svg))
+    ns = "{http://www.w3.org/2000/svg}"
+    return [(a.get("href", ""), a.get("aria-label", "")) for a in tree.iter(f"{ns}a")]
+
+
+def test_map_points_link_to_incidents_and_to_places_with_several(tmp_path):
+    out = five(tmp_path)
+    links = svg_links(page(out, "map"), "svg.map")
+    hrefs = {href for href, _ in links}
+    assert hrefs == {"../places/juarez-mexico/", "../incidents/i5/"}
+    assert any("4 incidents" in label for _, label in links)
+    own = svg_links(page(out, "incidents/i1"), "svg[aria-labelledby=location-map-title]")
+    assert own == [("./", "Incident 1 (2 January 2023, Juárez, Mexico)")]
+    place_map = svg_links(page(out, "places/juarez-mexico"), "svg.map")
+    assert len(place_map) == 4
+
+
+def test_incidents_without_coordinates_are_counted_off_the_map(tmp_path):
+    out = build(tmp_path, {"content/incidents/a.md": incident(1, lat=None, lon=None),
+                           "content/incidents/b.md": incident(2)})
+    soup = page(out, "map")
+    assert "1 incident has no coordinates" in soup.get_text(" ", strip=True)
+    assert page(out, "incidents/a").select_one("svg[aria-labelledby=location-map-title]") is None
+    assert page(out, "incidents/b").select_one("svg[aria-labelledby=location-map-title]") is not None
+
+
+def test_tag_files_give_titles_and_descriptions_and_ids_read_as_words(tmp_path):
+    out = build(tmp_path, {
+        "content/incidents/a.md": incident(1, tags="[law-enforcement, fire]"),
+        "content/tags/fire.md": "---\ntitle: Fires\ndescription: Fires in shelters and detention centres.\n---\n",
+    })
+    fire = page(out, "tags/fire")
+    assert fire.h1.get_text(strip=True) == "Tag: Fires"
+    assert fire.select_one(".term-description").get_text(strip=True) == "Fires in shelters and detention centres."
+    assert page(out, "tags/law-enforcement").h1.get_text(strip=True) == "Tag: Law enforcement"
+
+
+def test_tag_file_with_an_unknown_field_warns_with_its_line(tmp_path):
+    site = write_site(tmp_path / "site", {"content/incidents/a.md": incident(1),
+                                          "content/tags/fire.md": "---\ntitle: Fires\ncolour: red\n---\n"},
+                      site_yaml=SITE)
+    run = build_ok(site)
+    expect(run, "content/tags/fire.md", 3, "colour", severity="warning")
+
+
+def test_place_entity_and_place_page_link_each_other(tmp_path):
+    out = build(tmp_path, {
+        "content/incidents/a.md": incident(1, extra="entities: [ciudad-juarez]\n", place="Ciudad Juárez"),
+        "content/entities/ciudad-juarez.md": "---\nname: Ciudad Juárez\nkind: place\ncountry: Mexico\n---\nA city.\n",
+    })
+    entity = page(out, "entities/ciudad-juarez")
+    assert "../../places/ciudad-juarez-mexico/" in {a["href"] for a in entity.select("a")}
+    place = page(out, "places/ciudad-juarez-mexico")
+    assert "../../entities/ciudad-juarez/" in {a["href"] for a in place.select("main a")}
+
+
+def test_a_correction_naming_a_figure_the_incident_lacks_warns(tmp_path):
+    text = incident(1, killed=3, extra="updates:\n  - date: 2023-04-01\n    type: correction\n"
+                                       "    note: Fixed.\n    figures: [injured]\n")
+    site = write_site(tmp_path / "site", {"content/incidents/a.md": text}, site_yaml=SITE)
+    run = build_ok(site)
+    line = text.splitlines().index("    figures: [injured]") + 1
+    expect(run, "content/incidents/a.md", line, "updates[0].figures", "injured", "killed", severity="warning")
+
+
+def test_source_language_must_be_a_language_tag(tmp_path):
+    from helpers import build_fails
+    text = "---\ntitle: Informe\nlanguage: spanish!\n---\n"
+    site = write_site(tmp_path / "site", {"content/sources/informe.md": text}, site_yaml=SITE)
+    run = build_fails(site)
+    expect(run, "content/sources/informe.md", 3, "language", "not a language tag")
+
+
+def test_first_pages_keep_their_urls_when_content_is_added(tmp_path):
+    out = five(tmp_path)
+    before = {p.relative_to(out).as_posix() for p in out.rglob("index.html") if "/page/" not in p.as_posix()}
+    site = tmp_path / "site"
+    for n in range(6, 12):
+        (site / "content" / "incidents" / f"i{n}.md").write_text(incident(n, killed=n), encoding="utf-8")
+    build_ok(site)
+    after = {p.relative_to(out).as_posix() for p in out.rglob("index.html")}
+    assert before <= after
+    assert re.fullmatch(r"Showing 1–2 of 11 incidents\.",
+                        page(out, "incidents").select_one(".list-total").get_text(" ", strip=True))
+
+
+MAKE_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "make_corpus.py"
+PAGE_BUDGET = 300 * 1024
+
+
+@pytest.mark.slow
+def test_a_thousand_incidents_no_page_over_budget_and_no_list_over_the_page_size(tmp_path):
+    import subprocess
+    import sys
+
+    site = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(MAKE_CORPUS), "--incidents", "1000", "--out", str(site)],
+                   check=True, capture_output=True, text=True, timeout=300)
+    build_ok(site)
+    out = site / "output"
+    pages = list(out.rglob("*.html"))
+    assert len(pages) > 3000
+    over = [(p.relative_to(out).as_posix(), p.stat().st_size) for p in pages if p.stat().st_size > PAGE_BUDGET]
+    assert over == []
+    for p in pages:
+        rel = p.relative_to(out).as_posix()
+        if rel.startswith(("incidents/", "reports/", "sources/", "entities/")) and "/page/" not in rel \
+                and rel.count("/") == 2:
+            continue  # an item's own page, not a list
+        soup = BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+        for listing in soup.select(".item-list, .compact-list"):
+            assert len(listing.find_all("li", recursive=False)) <= 50, rel
+        assert len(soup.select("table.data-table tbody tr")) <= 50 or rel.startswith("statistics/"), rel
+        assert len(soup.select(".terms-table tbody tr")) <= 50, rel
+        assert len(soup.select(".corrections-list > li")) <= 50, rel
+        assert len(soup.select(".map-places > li")) <= 50, rel
