@@ -380,6 +380,10 @@ def remove_theme_parts(soup: BeautifulSoup, where: str) -> None:
         assert where.startswith("search/") and src.endswith(SEARCH_SCRIPTS[0]) and not script.string, \
             f"{where}: <script> that is not the search page's own: {str(script)[:200]!r}"
         script.decompose()
+    if where.startswith("search/"):  # the search page's own controls (its results are drawn by search.js)
+        for control in soup.select("[data-search] button, [data-search] input, [data-search] fieldset"):
+            assert not any(a.lower().startswith("on") for a in control.attrs), f"{where}: {str(control)[:200]!r}"
+            control.decompose()
     for note in soup.find_all("noscript"):
         assert where.startswith("search/"), f"{where}: <noscript> outside the search page"
         assert not note.find_all(["script", "style", "link", "meta", "iframe"]), f"{where}: {str(note)[:200]!r}"
