@@ -35,7 +35,7 @@ from .pages import plan_pages
 from .parallel import Progress
 from .produce import PageOutcome, PageRecord, Producer, produce_all
 from .render import OutputFile, PageRenderer, SiteInputs
-from .search import search_files
+from .search import start_search
 from .session import BuildSession, LastBuild, inputs_digest
 from .validate import validate
 from .writer import StagedOutput, check_owned, remove_leftovers
@@ -107,30 +107,36 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     renderer = PageRenderer(session.environment(loaded.templates_dir, diags), site_inputs, site_dir)
     jobs_planned = list(plan_pages(graph, bodies, now))
     exports = list(render_exports(graph, bodies))
-    # The search index: only for a build that writes; placed with the exports, not counted as pages.
-    bundle = search_files(graph, bodies, diags, session) if target is not None else []
     built: set[str] = {f.target for f in (*loaded.theme_assets, *loaded.static)} | {f.path for f in exports}
     if target is None:  # docket check
         outcomes = produce_all(Producer(renderer, session.digests, TemplateDigests(renderer.env), {}, None, None),
                                jobs_planned, session.jobs, progress)
         return _checked(outcomes, exports, bodies, built, diags, strict)
-    with StagedOutput(target, reuse=cache) as staged:
-        previous = session.pages_for(target)
-        producer = Producer(renderer, session.digests, TemplateDigests(renderer.env), previous, target, staged.root)
-        outcomes = produce_all(producer, jobs_planned, session.jobs, progress)
-        records = _take(outcomes, staged, built, diags)
-        check_local_links(bodies.values(), built, diags)
-        if strict:
-            diags.promote_warnings()
-        if diags.has_errors:
-            session.finish(None, None, diags)
-            return BuildResult(diags, None, 0)
-        for file in (*exports, *bundle):
-            _keep(records, staged, file.path, producer.place(file.path, file.data))
-        # The site's static files replace the theme's of the same name.
-        for static in {f.target: f for f in (*loaded.theme_assets, *loaded.static)}.values():
-            _keep(records, staged, static.target, producer.place_static(static)[0])
-        staged.commit()
+    # The search index (a build that writes): Pagefind indexes while the pages render.
+    search = start_search(graph, bodies, session)
+    try:
+        with StagedOutput(target, reuse=cache) as staged:
+            previous = session.pages_for(target)
+            producer = Producer(renderer, session.digests, TemplateDigests(renderer.env), previous, target,
+                                staged.root)
+            outcomes = produce_all(producer, jobs_planned, session.jobs, progress)
+            records = _take(outcomes, staged, built, diags)
+            check_local_links(bodies.values(), built, diags)
+            # Placed with the exports, not counted as pages.
+            bundle = search.result(diags) if not diags.has_errors else []
+            if strict:
+                diags.promote_warnings()
+            if diags.has_errors:
+                session.finish(None, None, diags)
+                return BuildResult(diags, None, 0)
+            for file in (*exports, *bundle):
+                _keep(records, staged, file.path, producer.place(file.path, file.data))
+            # The site's static files replace the theme's of the same name.
+            for static in {f.target: f for f in (*loaded.theme_assets, *loaded.static)}.values():
+                _keep(records, staged, static.target, producer.place_static(static)[0])
+            staged.commit()
+    finally:
+        search.cancel()  # when the build failed or was interrupted (nothing to stop otherwise)
     session.finish(target, records, diags)
     pages = sum(1 for o in outcomes if o.record is not None) + len(exports)
     changed = {path: r.sha256 for path, r in records.items()

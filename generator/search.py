@@ -11,10 +11,8 @@ Record URLs are site paths without a leading slash ("incidents/x/"): the search 
 Pagefind where the site's root is (``baseUrl``), so one bundle works under the path of
 ``base_url``, in the preview at "/", and is the same bytes for both.
 
-Pagefind's own Python API (``pagefind.index``) is not used to drive the binary: it reads one
-reply every 100 ms (10,000 records would take 17 minutes) and its reader stops at a reply over
-2 MiB (the bundle of a large site). This module speaks the same service protocol itself:
-base64-encoded JSON messages, each followed by a comma, on the binary's stdin and stdout.
+Pagefind runs in a thread while the pages render (``start_search``); ``pagefind_service``
+speaks to the binary.
 
 A bundle is reused when the records are the same as last time (a digest over them and the
 binary): from the session in memory (the preview) or from ``.docket-cache/`` (the next build).
@@ -22,7 +20,6 @@ binary): from the session in memory (the preview) or from ``.docket-cache/`` (th
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import html
@@ -36,12 +33,13 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostics
 from .graph import SiteGraph
 from .markdown import RenderedBody
 from .model import Moment
+from .pagefind_service import BUNDLE_DIR, SearchError, is_bundle_name, run_pagefind
 from .render import OutputFile
 from .terms import readable_tag
 from .urls import path_of, term_slug
@@ -49,17 +47,9 @@ from .urls import path_of, term_slug
 if TYPE_CHECKING:
     from .session import BuildSession
 
-BUNDLE_DIR = "pagefind"  # in the output; the search page loads pagefind/pagefind.js
 SEARCH_FORMAT = 1  # part of the digest: bump when the records or the bundle change shape
-TIMEOUT = 600.0  # seconds Pagefind may take before it is stopped (10,000 incidents take about 5)
 REINSTALL = "reinstall Docket's dependencies: pip install --force-reinstall 'pagefind[bin]>=1.5,<2'"
 CACHE_NAME = "search-bundle.zip"  # in .docket-cache/; "search-bundle-drafts.zip" for --drafts sessions
-# A bundle file name as Pagefind makes them ("fragment/en_1a2b3c4.pf_fragment"): nothing else is written.
-_BUNDLE_NAME = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*")
-
-
-class SearchError(Exception):
-    """Pagefind is missing or failed; the message says what happened."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,20 +151,78 @@ def search_files(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody], 
     The last bundle is reused, without running Pagefind, when the records and the binary are
     the same: from ``session`` in memory, or from its cache folder.
     """
+    return start_search(graph, bodies, session).result(diags)
+
+
+def start_search(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
+                 session: BuildSession | None = None) -> PendingSearch:
+    """The bundle of ``search_files``, made by Pagefind while the caller goes on (renders pages)."""
     records = search_records(graph, bodies)
     try:
         exe = executable()
         digest = _digest(records, exe)
-        bundle = _reuse(session, digest)
-        if bundle is None:
-            bundle = SearchBundle(digest, tuple(run_pagefind(exe, records)))
-            _keep(session, bundle, diags)
-        elif session is not None:
-            session.search = bundle
     except SearchError as exc:
-        diags.error(BUNDLE_DIR, 0, "", f"the search index could not be built: {exc}", REINSTALL)
-        return []
-    return list(bundle.files)
+        return PendingSearch(session, error=str(exc))
+    bundle = _reuse(session, digest)
+    if bundle is not None:
+        return PendingSearch(session, bundle=bundle)
+    pending = PendingSearch(session)
+    pending.start(exe, records, digest)
+    return pending
+
+
+class PendingSearch:
+    """A search bundle on its way: reused, failed, or being made by Pagefind in a thread.
+
+    Pagefind (its own process) indexes while the build's workers render pages: it takes
+    seconds on a large site, and the pages do not depend on it.
+    """
+
+    def __init__(self, session: BuildSession | None, *, bundle: SearchBundle | None = None,
+                 error: str = "") -> None:
+        self.session = session
+        self.bundle = bundle
+        self.error = error
+        self.reused = bundle is not None
+        self.thread: threading.Thread | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, exe: str, records: list[dict[str, Any]], digest: str) -> None:
+        def work() -> None:
+            try:
+                self.bundle = SearchBundle(digest, tuple(run_pagefind(exe, records, self._started)))
+            except SearchError as exc:
+                self.error = str(exc)
+            except Exception as exc:  # noqa: BLE001 - reported as the build's error, not lost in a thread
+                self.error = f"Pagefind could not be run: {exc!r}"
+
+        self.thread = threading.Thread(target=work, name="docket-search", daemon=True)
+        self.thread.start()
+
+    def _started(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+
+    def result(self, diags: Diagnostics) -> list[OutputFile]:
+        """The bundle's files, once Pagefind is done; [] and an error in ``diags`` when it failed."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.bundle is None:
+            diags.error(BUNDLE_DIR, 0, "", f"the search index could not be built: {self.error}", REINSTALL)
+            return []
+        if self.reused:
+            if self.session is not None:
+                self.session.search = self.bundle
+        else:
+            _keep(self.session, self.bundle, diags)
+        return list(self.bundle.files)
+
+    def cancel(self) -> None:
+        """Stop Pagefind (the build failed: its bundle is not needed)."""
+        if self.process is not None:
+            with contextlib.suppress(OSError):
+                self.process.kill()
+        if self.thread is not None:
+            self.thread.join()
 
 
 def executable() -> str:
@@ -200,127 +248,6 @@ def _digest(records: list[dict[str, Any]], exe: str) -> str:
     return h.hexdigest()
 
 
-def run_pagefind(exe: str, records: list[dict[str, Any]]) -> list[OutputFile]:
-    """Index ``records`` with the Pagefind binary and return its bundle, every file under ``pagefind/``."""
-    with tempfile.TemporaryFile() as errors:
-        try:
-            proc = subprocess.Popen([exe, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=errors)
-        except OSError as exc:
-            raise SearchError(f"cannot run Pagefind ({exe}): {exc.strerror or exc}") from exc
-        assert proc.stdin is not None and proc.stdout is not None
-        timer = threading.Timer(TIMEOUT, proc.kill)
-        timer.start()
-        try:
-            return _index(proc.stdin, _Replies(proc.stdout), records)
-        except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
-            raise SearchError(_failure(exe, proc, exc, errors)) from exc
-        finally:
-            timer.cancel()
-            with contextlib.suppress(OSError):
-                proc.stdin.close()  # the binary ends when its input does
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            proc.stdout.close()
-
-
-def _index(stdin: IO[bytes], replies: _Replies, records: list[dict[str, Any]]) -> list[OutputFile]:
-    """Make an index, add every record (ids 2..), then ask for the bundle's files (the last id)."""
-    stdin.write(_message(1, {"type": "NewIndex", "config": {}}))
-    stdin.flush()
-    index = replies.wait({1})[1]["index_id"]
-    last = len(records) + 2
-    # A thread writes while this one reads: either pipe filling up would stop the other side.
-    writer = threading.Thread(target=_send, args=(stdin, records, index, last), daemon=True)
-    writer.start()
-    answers = replies.wait(set(range(2, last + 1)))
-    writer.join()
-    files = []
-    for file in answers[last]["files"]:
-        name = str(file["path"]).lstrip("/")
-        if not _is_bundle_name(name):
-            raise ValueError(f"Pagefind made a file with an unexpected name: {name!r}")
-        files.append(OutputFile(f"{BUNDLE_DIR}/{name}", base64.b64decode(file["content"])))
-    return sorted(files, key=lambda f: f.path)
-
-
-def _send(stdin: IO[bytes], records: list[dict[str, Any]], index: int, last: int) -> None:
-    try:
-        for n, record in enumerate(records, start=2):
-            stdin.write(_message(n, {"type": "AddRecord", "index_id": index, **record}))
-        stdin.write(_message(last, {"type": "GetFiles", "index_id": index}))
-        stdin.flush()
-    except OSError:
-        pass  # the binary stopped: the reader sees its output end and reports what it said
-
-
-def _message(n: int, payload: dict[str, Any]) -> bytes:
-    return base64.b64encode(json.dumps({"message_id": n, "payload": payload}).encode("utf-8")) + b","
-
-
-def _is_bundle_name(name: str) -> bool:
-    return _BUNDLE_NAME.fullmatch(name) is not None and ".." not in name.split("/")
-
-
-class _Replies:
-    """The binary's replies by message id, read from its stdout as they come."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self.stream = stream
-        self.buffer = bytearray()
-        self.start = 0  # where the next reply begins in buffer
-        self.scanned = 0  # how far buffer is known to hold no comma
-
-    def wait(self, ids: set[int]) -> dict[int, dict[str, Any]]:
-        """The payloads of the replies to ``ids`` (raises ValueError on an error reply, EOFError at the end)."""
-        got: dict[int, dict[str, Any]] = {}
-        while len(got) < len(ids):
-            reply = self._next()
-            payload = reply.get("payload") or {}
-            if payload.get("type") == "Error":
-                raise ValueError(f"Pagefind answered: {payload.get('message') or 'an error'}")
-            if reply.get("message_id") in ids:
-                got[int(reply["message_id"])] = payload
-        return got
-
-    def _next(self) -> dict[str, Any]:
-        while True:
-            end = self.buffer.find(b",", max(self.start, self.scanned))
-            if end >= 0:
-                message = bytes(self.buffer[self.start:end])
-                self.start = self.scanned = end + 1
-                reply = json.loads(base64.b64decode(message))
-                if not isinstance(reply, dict):
-                    raise ValueError("Pagefind sent something other than a reply")
-                return reply
-            del self.buffer[:self.start]
-            self.start, self.scanned = 0, len(self.buffer)
-            chunk = os.read(self.stream.fileno(), 1 << 20)
-            if not chunk:
-                raise EOFError("it stopped before it answered")
-            self.buffer += chunk
-
-
-def _failure(exe: str, proc: subprocess.Popen[bytes], exc: BaseException, errors: IO[bytes]) -> str:
-    """What went wrong, with the binary's exit status and the end of what it wrote to stderr."""
-    status = proc.poll()
-    if status is None and isinstance(exc, EOFError | BrokenPipeError):  # the binary is ending
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            status = proc.wait(timeout=2)
-    if status is None:  # still running (it answered with an error, or sent nonsense): stopped here
-        proc.kill()
-        proc.wait()
-    errors.seek(0)
-    said = " ".join(errors.read()[-4000:].decode("utf-8", "replace").split())[-300:]
-    text = f"Pagefind ({exe}) failed: {exc}"
-    if status is not None:
-        text += f" (exit status {status})" if status >= 0 else f" (stopped by signal {-status})"
-    return f"{text}: {said}" if said else text
-
-
 # --------------------------------------------------------------------------- reuse
 
 
@@ -338,7 +265,7 @@ def _reuse(session: BuildSession | None, digest: str) -> SearchBundle | None:
                 return None
             files = []
             for info in archive.infolist():
-                if not _is_bundle_name(info.filename):
+                if not is_bundle_name(info.filename):
                     return None  # not a bundle this module wrote: ignored, made again
                 files.append(OutputFile(f"{BUNDLE_DIR}/{info.filename}", archive.read(info)))
     except (OSError, zipfile.BadZipFile, ValueError, EOFError):

@@ -87,6 +87,9 @@ _URL_SAFE = "/%:@!$&'()*+,;=-._~"
 _LINK_SAFE = _URL_SAFE + "?#"
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9/._~-]*")  # what quote() would leave as it is: most paths, slugs being ASCII
+
+
 @functools.lru_cache(maxsize=1 << 16)  # the same few links (home, lists, terms) recur on every page
 def relative(from_path: str, to_path: str) -> str:
     """A relative URL from the page at ``from_path`` to ``to_path`` (both site paths).
@@ -94,16 +97,23 @@ def relative(from_path: str, to_path: str) -> str:
     Pure string work (site paths never hold "." or ".." segments): posixpath.relpath
     calls os.getcwd() on every use, and a large site makes hundreds of thousands of links.
     """
-    here = output_file(from_path).split("/")[:-1]
+    here = _folders(from_path)
     there = to_path.split("/")
     common = 0
     for a, b in zip(here, there, strict=False):  # paths of different depths
         if a != b:
             break
         common += 1
-    rel = quote("../" * (len(here) - common) + "/".join(there[common:]), safe=_LINK_SAFE)
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    if not _PLAIN.fullmatch(rel):
+        rel = quote(rel, safe=_LINK_SAFE)
     # A first segment with ':' would be read as a scheme ("javascript:..."): make it a path.
     return "./" + rel if ":" in _first_segment(rel) else rel or "./"
+
+
+@functools.lru_cache(maxsize=1 << 12)  # one page's links share their starting point
+def _folders(from_path: str) -> tuple[str, ...]:
+    return tuple(output_file(from_path).split("/")[:-1])
 
 
 def absolute(base_url: str, site_path: str) -> str:

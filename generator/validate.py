@@ -327,13 +327,17 @@ def read_claims(f: Fields) -> tuple[Claim, ...]:
     return tuple(out)
 
 
-def read_updates(f: Fields) -> tuple[Update, ...]:
+def read_updates(f: Fields, with_figures: bool = True) -> tuple[Update, ...]:
+    """The updates log; ``figures`` (what a correction changed) only where the item has figures (incidents)."""
     out = []
     for entry in f.records("updates", ("date", "note", "type", "figures"), ("date", "note")):
+        if not with_figures and "figures" in entry.data:
+            entry.warning("figures", "only an incident has figures for an update to correct",
+                          "name the corrected figures in the update of the incident itself")
         date = entry.moment("date", required=True)
         if date:
             out.append(Update(date, entry.text("note"), entry.choice("type", UPDATE_KINDS, "update"),
-                              entry.texts("figures")))
+                              entry.texts("figures") if with_figures else ()))
     return tuple(sorted(out, key=lambda u: u.date))
 
 
@@ -370,7 +374,7 @@ def read_report(f: Fields, raw: RawFile) -> Report | None:
                     summary=f.text("summary"), incidents=f.references("incidents"),
                     tags=read_tags(f), sources=f.references("sources"),
                     image=_image(f), image_alt=f.text("image_alt"),
-                    image_credit=f.text("image_credit"), updates=read_updates(f),
+                    image_credit=f.text("image_credit"), updates=read_updates(f, with_figures=False),
                     publishing=read_publishing(f), body=f.doc.body, body_line=f.doc.body_line,
                     field_lines=f.field_lines())
     return report

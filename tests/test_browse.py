@@ -201,6 +201,56 @@ def test_a_correction_naming_a_figure_the_incident_lacks_warns(tmp_path):
     expect(run, "content/incidents/a.md", line, "updates[0].figures", "injured", "killed", severity="warning")
 
 
+def test_a_report_update_naming_figures_warns_that_only_incidents_have_them(tmp_path):
+    text = ("---\ntitle: A report\ndate: 2023-04-02\nupdates:\n  - date: 2023-04-03\n    type: correction\n"
+            "    note: Fixed.\n    figures: [killed]\n---\nReport body.\n")
+    site = write_site(tmp_path / "site", {"content/reports/r.md": text, "content/incidents/a.md": incident(1)},
+                      site_yaml=SITE)
+    run = build_ok(site)
+    line = text.splitlines().index("    figures: [killed]") + 1
+    expect(run, "content/reports/r.md", line, "updates[0].figures", "only an incident", severity="warning")
+
+
+def map_box(soup: BeautifulSoup, title_id: str) -> tuple[float, float]:
+    svg = soup.select_one(f"svg[aria-labelledby={title_id}]")
+    assert svg is not None, f"no map {title_id}"
+    _, _, width, height = (float(v) for v in svg["viewbox"].split())
+    return width, height
+
+
+def test_home_page_maps_where_the_incidents_happened(tmp_path):
+    out = five(tmp_path)
+    home = page(out, "")
+    hrefs = {href for href, _ in svg_links(home, "svg[aria-labelledby=home-map-title]")}
+    assert hrefs == {"places/juarez-mexico/", "incidents/i5/"}
+    assert home.select_one(".home-map figcaption a")["href"] == "map/"
+
+
+def test_maps_are_landscape_whatever_their_grid(tmp_path):
+    out = five(tmp_path)
+    for path, title_id in (("incidents/i1", "location-map-title"), ("places/juarez-mexico", "term-map-title"),
+                           ("map", "world-map-title"), ("", "home-map-title")):
+        width, height = map_box(page(out, path), title_id)
+        assert height < width, f"{path}: a portrait map ({width} x {height})"
+
+
+def test_related_map_shows_the_related_incidents_near_it_and_only_when_there_are_some(tmp_path):
+    out = build(tmp_path, {
+        "content/incidents/a.md": incident(1, tags="[fire, shelter]"),
+        "content/incidents/b.md": incident(2, tags="[fire, shelter]", place="Chihuahua", lat=28.63, lon=-106.07),
+        "content/incidents/far.md": incident(3, tags="[flood]", place="Valencia", country="Spain",
+                                             lat=39.47, lon=-0.38),
+        "content/incidents/far2.md": incident(4, tags="[flood]", place="Madrid", country="Spain",
+                                              lat=40.42, lon=-3.7, extra="entities: []\n"),
+    })
+    near = svg_links(page(out, "incidents/a"), "svg[aria-labelledby=related-map-title]")
+    assert ("../b/", "Incident 2 (3 March 2023, Chihuahua, Mexico)") in near
+    assert not any("Spain" in label for _, label in near)
+    # Valencia's related incident is Madrid, near it: mapped; Juárez is an ocean away: not on its map.
+    spain = svg_links(page(out, "incidents/far"), "svg[aria-labelledby=related-map-title]")
+    assert {href for href, _ in spain} == {"./", "../far2/"}
+
+
 def test_source_language_must_be_a_language_tag(tmp_path):
     from helpers import build_fails
     text = "---\ntitle: Informe\nlanguage: spanish!\n---\n"

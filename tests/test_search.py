@@ -238,7 +238,7 @@ def test_the_preview_session_reuses_the_bundle_in_memory(tmp_path, monkeypatch):
     out = tmp_path / "out"
     calls = []
     real = search.run_pagefind
-    monkeypatch.setattr(search, "run_pagefind", lambda exe, records: calls.append(len(records)) or real(exe, records))
+    monkeypatch.setattr(search, "run_pagefind", lambda exe, records, started=None: calls.append(len(records)) or real(exe, records, started))
     session = BuildSession(site, cache=False, drafts=True)
     assert build(site, out, drafts=True, session=session, now=NOW, base_path="/").ok
     assert calls == [RECORDS + 1]  # the draft too

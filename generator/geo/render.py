@@ -62,36 +62,51 @@ def render_map(points: Sequence[MapPoint], *, title: str, bounds: Bounds | None 
 
 @functools.lru_cache(maxsize=512)
 def _basemap(box: Bounds, scale: Detail, wanted: str | None, width: int, world: bool) -> str:
-    """The land of ``box``: the same for every map of that box, so drawn once per process.
+    """The land of ``box`` with ``wanted`` drawn distinctly: the same for every map of that box."""
+    height = _height(box, width, world)
+    out = [f'<g class="basemap" aria-hidden="true" stroke="{LAND_STROKE}" stroke-width="{_num(width / 1600)}" '
+           f'stroke-linejoin="round" fill-rule="evenodd" fill="{LAND_FILL}">',
+           f'<rect class="sea" width="{width}" height="{_num(height)}" fill="{SEA_FILL}" stroke="none"/>']
+    lands: list[str] = []
+    highlighted: list[str] = []
+    for name, d in _land(box, scale, width, world):
+        if name == wanted:
+            highlighted.append(f'<path class="land land-highlight" fill="{HIGHLIGHT_FILL}" d="{d}">'
+                               f'<title>{escape(name)}</title></path>')
+        else:
+            lands.append(f'<path class="land" d="{d}"><title>{escape(name)}</title></path>')
+    out += lands + highlighted  # the highlighted country last, so its outline is on top
+    out.append("</g>")
+    return "".join(out)
 
-    Projecting and clipping every country is most of a map's cost; incident pages of
-    the same region share their basemap (``pages/maps.py`` snaps their boxes to a grid).
+
+@functools.lru_cache(maxsize=1024)
+def _land(box: Bounds, scale: Detail, width: int, world: bool) -> tuple[tuple[str, str], ...]:
+    """Each country in ``box`` with its path data, projected and clipped: drawn once per process.
+
+    Projecting and clipping every country is most of a map's cost, so it is shared by every map
+    of the box whatever country it marks (an incident's map marks its country, its place's map
+    none); ``pages/maps.py`` snaps boxes to a grid so that nearby places share one.
     """
     k = 1.0 if world else x_scale(box.mid_lat)
     unit = width / ((box.east - box.west) * k)
-    height = round((box.north - box.south) * unit, 1)
+    height = _height(box, width, world)
 
     def project(lon: float, lat: float) -> tuple[float, float]:
         return (lon - box.west) * k * unit, (box.north - lat) * unit
 
-    out = [f'<g class="basemap" aria-hidden="true" stroke="{LAND_STROKE}" stroke-width="{_num(width / 1600)}" '
-           f'stroke-linejoin="round" fill-rule="evenodd" fill="{LAND_FILL}">',
-           f'<rect class="sea" width="{width}" height="{_num(height)}" fill="{SEA_FILL}" stroke="none"/>']
     frame = (-MARGIN, -MARGIN, width + MARGIN, height + MARGIN)
-    lands: list[str] = []
-    highlighted: list[str] = []
+    out = []
     for country in load(scale):
         d = _country_path(country, box, project, frame)
-        if not d:
-            continue
-        if country.name == wanted:
-            highlighted.append(f'<path class="land land-highlight" fill="{HIGHLIGHT_FILL}" d="{d}">'
-                               f'<title>{escape(country.name)}</title></path>')
-        else:
-            lands.append(f'<path class="land" d="{d}"><title>{escape(country.name)}</title></path>')
-    out += lands + highlighted  # the highlighted country last, so its outline is on top
-    out.append("</g>")
-    return "".join(out)
+        if d:
+            out.append((country.name, d))
+    return tuple(out)
+
+
+def _height(box: Bounds, width: int, world: bool) -> float:
+    k = 1.0 if world else x_scale(box.mid_lat)
+    return round((box.north - box.south) * width / ((box.east - box.west) * k), 1)
 
 
 def _detail(detail: str, bounds: Bounds | None) -> Detail:

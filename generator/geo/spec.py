@@ -44,10 +44,13 @@ def snapped(bounds: Bounds, step: float | None = None) -> Bounds:
 
     The grid's step grows with the box (a box spans at most about four steps), so the
     number of distinct boxes a site can have depends on the world, not on the site's size.
+    The snapped box keeps the shapes ``bounds_around`` allows (landscape, at most 2.5:1).
     """
     if step is None:
         span = max(bounds.east - bounds.west, bounds.north - bounds.south)
         step = next((s for s in STEPS if span / s <= 4), STEPS[-1])
     west, south = math.floor(bounds.west / step) * step, math.floor(bounds.south / step) * step
     east, north = math.ceil(bounds.east / step) * step, math.ceil(bounds.north / step) * step
-    return Bounds(max(-180.0, west), max(-90.0, south), min(180.0, east), min(90.0, north))
+    grid = Bounds(max(-180.0, west), max(-90.0, south), min(180.0, east), min(90.0, north))
+    # Growing to the grid may leave a tall box (a portrait map): widen it back to a map's shape.
+    return grid.padded(0.0)

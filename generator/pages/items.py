@@ -17,6 +17,7 @@ from ..contexts import (
     SourceContext,
     Unpublished,
 )
+from ..geo import MapSpec
 from ..graph import SiteGraph
 from ..markdown import RenderedBody
 from ..model import Entity, Incident, Page, Publishing, Report, Source, Update
@@ -24,7 +25,7 @@ from ..stats import statistics
 from ..terms import Term, TermLink
 from ..urls import path_of, place_slug, term_slug
 from .job import PageJob
-from .maps import incidents_map, location_map
+from .maps import incidents_map, location_map, place_groups, related_map, world_map
 
 
 def unpublished(graph: SiteGraph, publishing: Publishing, now: dt.datetime) -> Unpublished | None:
@@ -48,8 +49,17 @@ def home(graph: SiteGraph) -> PageJob:
         counts={"incidents": len(graph.incidents), "reports": len(graph.reports),
                 "sources": len(graph.sources), "entities": len(graph.entities)},
         stats=stats,
-        location_map=None,
+        location_map=home_map(graph),
     ))
+
+
+HOME_MAP_PLACES = 300  # the places with the most incidents; the map page shows them all
+
+
+def home_map(graph: SiteGraph) -> MapSpec | None:
+    """A small map of where the incidents happened, linking each place; None when none has a point."""
+    groups = place_groups(graph.incidents)
+    return world_map(groups, "", width=480, id_prefix="home-map", limit=HOME_MAP_PLACES) if groups else None
 
 
 def plain_page(graph: SiteGraph, page: Page, body: RenderedBody, now: dt.datetime) -> PageJob:
@@ -94,8 +104,7 @@ def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now:
         terms={kind: tuple(t.link() for t in ts) for kind, ts in graph.incident_terms.get(incident.slug, {}).items()},
         unpublished=unpublished(graph, incident.publishing, now),
         location_map=location_map(incident, path),
-        related_map=incidents_map((r.incident for r in related), path, current=incident,
-                                  title="Map: this incident and the ones like it", id_prefix="related-map"),
+        related_map=related_map(incident, (r.incident for r in related), path),
         corrected=corrected_figures(incident.updates),
     ))
 

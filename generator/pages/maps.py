@@ -8,10 +8,12 @@ the map is drawn when the template prints it, in the worker that renders the pag
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 from ..contexts import MapPlace
 from ..geo import Bounds, MapPoint, MapSpec, bounds_around, country_bounds, snapped
+from ..geo.bounds import MAX_LAT
 from ..model import Incident
 from ..urls import path_of, place_slug, relative
 
@@ -39,7 +41,15 @@ def location_map(incident: Incident, page_path: str) -> MapSpec | None:
         return None
     point = incident_point(incident, page_path, current=True)
     return MapSpec((point,), f"Map: where it happened ({incident.location.place or 'location'})",
-                   snapped(bounds_around([point], min_span_deg=12.0)), incident.location.country, 480, "location-map")
+                   spot_box(point), incident.location.country, 480, "location-map")
+
+
+def spot_box(point: MapPoint) -> Bounds:
+    """The box of a map of one spot: the incident's own map, and its place's when all are there."""
+    return snapped(bounds_around([point], min_span_deg=12.0))
+
+
+SPOT_DEG = 1.0  # points closer together than this (in latitude and longitude) are mapped as one spot
 
 
 def incidents_map(incidents: Iterable[Incident], page_path: str, *, title: str, current: Incident | None = None,
@@ -52,8 +62,52 @@ def incidents_map(incidents: Iterable[Incident], page_path: str, *, title: str, 
         return None
     bounds: Bounds | None = country_bounds(country) if country else None
     if bounds is None:
-        bounds = snapped(bounds_around(points, min_span_deg=8.0))
+        lats, lons = [p.lat for p in points], [p.lon for p in points]
+        if max(lats) - min(lats) < SPOT_DEG and max(lons) - min(lons) < SPOT_DEG:
+            bounds = spot_box(points[0])  # a place's incidents: the box of their own maps, one basemap for all
+        else:
+            bounds = snapped(bounds_around(points, min_span_deg=8.0))
     return MapSpec(tuple(points), title, bounds, country, width, id_prefix)
+
+
+NEARBY_DEG = 30.0  # the related map shows the related incidents within this many degrees of the incident
+REGION_CELL = 10.0  # a region map is centred on the incident's cell of this many degrees
+
+
+def related_map(incident: Incident, related: Iterable[Incident], page_path: str) -> MapSpec | None:
+    """The incident and the related incidents near it, on the incident's own map when they fit
+    in it (one basemap for both), else on a map of its region.
+
+    None when the incident has no point or no related one is near: a world map of scattered
+    points tells a reader little that the list does not, and weighs some 80 KB on every page.
+    Both boxes depend on the incident's place alone, so a site has few of them to draw.
+    """
+    if not has_point(incident):
+        return None
+    here = incident_point(incident, page_path, current=True)
+    near = [incident_point(i, page_path) for i in related if has_point(i) and _near(here, i)]
+    if not near:
+        return None
+    box = spot_box(here)
+    if not all(box.contains(p.lat, p.lon) for p in near):
+        box = region_box(here)
+    return MapSpec((*near, here), "Map: this incident and the related incidents near it", box, "", 480,
+                   "related-map")
+
+
+def _near(here: MapPoint, incident: Incident) -> bool:
+    lat, lon = incident.location.lat, incident.location.lon
+    assert lat is not None and lon is not None
+    return abs(lat - here.lat) <= NEARBY_DEG and abs((lon - here.lon + 180.0) % 360.0 - 180.0) <= NEARBY_DEG
+
+
+def region_box(point: MapPoint) -> Bounds:
+    """A box holding everything within ``NEARBY_DEG`` of the point: centred on its cell, shaped as a map."""
+    reach = NEARBY_DEG + REGION_CELL / 2
+    lat = math.floor(point.lat / REGION_CELL) * REGION_CELL + REGION_CELL / 2
+    lon = math.floor(point.lon / REGION_CELL) * REGION_CELL + REGION_CELL / 2
+    return Bounds(max(-180.0, lon - reach), max(-MAX_LAT, lat - reach),
+                  min(180.0, lon + reach), min(MAX_LAT, lat + reach)).padded(0.0)
 
 
 def place_groups(incidents: Sequence[Incident]) -> list[tuple[MapPlace, Incident]]:
@@ -82,14 +136,16 @@ def place_groups(incidents: Sequence[Incident]) -> list[tuple[MapPlace, Incident
     return out
 
 
-def world_map(groups: Sequence[tuple[MapPlace, Incident]], page_path: str) -> MapSpec:
-    """The map page's map: a point per place, sized by its number of incidents."""
+def world_map(groups: Sequence[tuple[MapPlace, Incident]], page_path: str, *, width: int = 960,
+              id_prefix: str = "world-map", limit: int = MAX_POINTS) -> MapSpec:
+    """The map page's map (and the home page's smaller one): a point per place, sized by its number
+    of incidents, for the ``limit`` places with the most incidents."""
     points = []
-    for place, newest in groups[:MAX_POINTS]:
+    for place, newest in groups[:limit]:
         loc = newest.location
         assert loc.lat is not None and loc.lon is not None
         label = f"{place.name}{', ' + place.country if place.country else ''}: " + (
             newest.title if place.incidents == 1 else f"{place.incidents} incidents")
         points.append(MapPoint(loc.lat, loc.lon, relative(page_path, place.href_path), label, count=place.incidents))
     bounds = snapped(bounds_around(points, min_span_deg=30.0)) if points else None
-    return MapSpec(tuple(points), "Map of incidents", bounds, "", 960, "world-map")
+    return MapSpec(tuple(points), "Map of incidents", bounds, "", width, id_prefix)
