@@ -19,6 +19,8 @@ def test_follow_a_map_point_to_its_incident_with_javascript_off(chromium, site_s
         point = page.locator("svg.map a[aria-label*='El Paso']")
         assert point.count() == 1
         label = point.get_attribute("aria-label")
+        box = point.locator("circle").bounding_box()
+        assert box is not None and box["width"] >= 8, box  # big enough to see and hit on a phone too
         point.locator("circle").click(force=True)  # a reader's click on the dot, no script involved
         page.wait_for_load_state()
         assert site_server.site_path(page.url) == "incidents/el-paso-county-holding-cell-death/", label
