@@ -66,20 +66,27 @@ async function start(root) {
     if (!query) options.sort = { date: "desc" };
     const search = await pagefind.search(query || null, options);
     if (number !== latest || search === null) return; // a newer search has started
+    // The old results stay until the new first page has loaded, then both change at once: the
+    // list never flashes empty, and the status never describes results that are not there yet.
+    const items = await load(search.results.slice(0, PAGE_SIZE));
+    if (number !== latest) return;
     shown = search.results;
-    next = 0;
-    list.replaceChildren();
+    next = items.length;
+    list.replaceChildren(...items);
+    more.hidden = next >= shown.length;
     status.textContent = describe(shown.length, query, chosen);
-    await showMore(number, false);
+  }
+
+  async function load(results) {
+    const data = await Promise.all(results.map((result) => result.data()));
+    return data.map(resultItem);
   }
 
   async function showMore(number, moveFocus) {
-    const page = shown.slice(next, next + PAGE_SIZE);
-    const data = await Promise.all(page.map((result) => result.data()));
+    const items = await load(shown.slice(next, next + PAGE_SIZE));
     if (number !== latest) return;
-    const items = data.map(resultItem);
     list.append(...items);
-    next += page.length;
+    next += items.length;
     more.hidden = next >= shown.length;
     if (moveFocus && items.length) items[0].querySelector("a").focus();
   }
