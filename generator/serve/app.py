@@ -19,6 +19,7 @@ yet open) is told to reload again as soon as it connects: no reload is lost.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -150,12 +151,39 @@ class ReloadClient(web.RequestHandler):
 
 
 class OutputFiles(web.StaticFileHandler):
-    """The built site. Never cached, so that a reload always shows the latest build."""
+    """The built site. Never cached, so that a reload always shows the latest build.
+
+    A file is read whole, once, when its path is checked, and its length, ETag and body all
+    come from those bytes. Tornado's own handler takes the length from one ``stat`` and the body
+    from a later ``open``: a build renaming a new page over the old one in between (every save in
+    the preview does) made a response whose ``Content-Length`` was not its body's length.
+    """
 
     def initialize(self, path: str, default_filename: str | None = None,  # type: ignore[override]
                    status: Callable[[], BuildStatus] = BuildStatus) -> None:
         super().initialize(path, default_filename)
         self.status = status
+        self.body = b""
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        checked = super().validate_absolute_path(root, absolute_path)
+        if checked is not None:
+            try:
+                self.body = Path(checked).read_bytes()
+            except (FileNotFoundError, IsADirectoryError):  # removed by a build since the check
+                raise web.HTTPError(404) from None
+        return checked
+
+    def get_content_size(self) -> int:
+        return len(self.body)
+
+    def get_content(self, abspath: str, start: int | None = None,  # type: ignore[override]
+                    end: int | None = None) -> bytes:
+        return self.body[start:end]
+
+    def compute_etag(self) -> str:
+        # Of these bytes: the handler's own cache keeps one version per path for the server's life.
+        return f'"{hashlib.sha256(self.body).hexdigest()}"'
 
     def should_return_304(self) -> bool:
         return False
