@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from .config import site_timezone
 from .contexts import PageLink
 from .diagnostics import Diagnostics
-from .exports import render_exports
+from .exports import build_date, data_listing, render_exports
 from .fingerprint import TemplateDigests
 from .graph import SiteGraph, add_citations, resolve
 from .links import check_local_links
@@ -37,6 +37,7 @@ from .produce import PageOutcome, PageRecord, Producer, produce_all
 from .render import OutputFile, PageRenderer, SiteInputs
 from .search import start_search
 from .session import BuildSession, LastBuild, inputs_digest
+from .sitemap import site_map_files
 from .validate import validate
 from .writer import StagedOutput, check_owned, remove_leftovers
 
@@ -81,7 +82,8 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
 
     loaded = load_site(site_dir, diags)
     target = prepare_output(site_dir, output) if write else None
-    inputs = inputs_digest(loaded, drafts, base_path, str(target))
+    # SOURCE_DATE_EPOCH sets the data page's build date: another value makes another site.
+    inputs = inputs_digest(loaded, drafts, base_path, str(target), os.environ.get("SOURCE_DATE_EPOCH"))
     last = session.unchanged(inputs, target, now) if not diags.items else None
     if last is not None and not review:  # made from exactly these inputs, and still in place: nothing to do
         last.replay(diags)
@@ -105,8 +107,10 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     base = base_path if base_path is not None else urlsplit(graph.config.base_url).path
     site_inputs = SiteInputs(graph.config, tuple(PageLink(p.slug, p.title) for p in graph.pages), base)
     renderer = PageRenderer(session.environment(loaded.templates_dir, diags), site_inputs, site_dir)
-    jobs_planned = list(plan_pages(graph, bodies, now))
-    exports = list(render_exports(graph, bodies))
+    exports = list(render_exports(graph, bodies))  # first: the data page lists their sizes and row counts
+    data = data_listing(exports, build_date(now, site_timezone(graph.config)))
+    jobs_planned = list(plan_pages(graph, bodies, now, data=data))
+    exports += site_map_files(graph.config, jobs_planned)  # sitemap.xml and robots.txt
     built: set[str] = {f.target for f in (*loaded.theme_assets, *loaded.static)} | {f.path for f in exports}
     if target is None:  # docket check
         outcomes = produce_all(Producer(renderer, session.digests, TemplateDigests(renderer.env), {}, None, None),

@@ -13,7 +13,7 @@ from .loader import CONFIG_NAME
 from .model import NavItem, SiteConfig
 
 CONFIG_KEYS = ("title", "base_url", "language", "description", "author", "org", "nav",
-               "per_page", "allow_html", "timezone", "related_limit", "home_limit")
+               "per_page", "allow_html", "timezone", "related_limit", "home_limit", "feed_size")
 DEFAULT_BASE_URL = "http://localhost/"
 
 
@@ -36,6 +36,7 @@ def read_config(text: str, diags: Diagnostics) -> SiteConfig:
         timezone=timezone,
         related_limit=_positive(f, "related_limit", 6),
         home_limit=_positive(f, "home_limit", 10),
+        feed_size=_positive(f, "feed_size", 20),
     )
 
 

@@ -17,8 +17,11 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .datalisting import DataFile
 from .geo import MapSpec
 from .markdown import RenderedBody
+from .meta import PageMeta
+from .meta.card import Card
 from .model import Claim, Entity, Incident, Moment, Page, Report, Source, Update
 from .related import Related
 from .stats import Statistics
@@ -116,6 +119,8 @@ class CorrectionEntry:
 class FeedEntry:
     item: Incident | Report
     updated: Moment  # its date, or its latest update: feed readers show updated entries again
+    update: Update | None = None  # in the corrections feed: the correction or update itself
+    anchor: str = ""  # its place on the item's page ("update_2"), part of the entry's link and id
 
 
 
@@ -174,6 +179,7 @@ class ListContext(Context):
     items: tuple[Incident | Report, ...]
     pager: Pager
     filters: Mapping[str, tuple[tuple[str, str, int], ...]] = ()  # type: ignore[assignment]
+    feed: str = ""  # the site path of the list's Atom feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +258,7 @@ class IncidentContext(Context):
     location_map: MapSpec | None = None
     related_map: MapSpec | None = None
     corrected: Mapping[str, Update] = ()  # type: ignore[assignment]  # figure key -> the correction
+    meta: PageMeta | None = None  # JSON-LD, share card, citation (meta/)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +270,7 @@ class ReportContext(Context):
     tags: tuple[TermLink, ...]
     more_on: tuple[tuple[TermLink, tuple[Incident, ...], tuple[Report, ...]], ...]
     unpublished: Unpublished | None
+    meta: PageMeta | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +288,7 @@ class SourceContext(Context):
     incidents: tuple[Incident, ...]
     reports: tuple[Report, ...]
     publisher: TermLink | None
+    meta: PageMeta | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +308,8 @@ class EntityContext(Context):
     place: TermLink | None = None  # an entity of kind place: its place page
     timeline: tuple[EntityEvent, ...] = ()  # its incidents and claims, oldest first
     map: MapSpec | None = None
+    feed: str = ""  # the site path of the entity's Atom feed
+    meta: PageMeta | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +335,7 @@ class TermContext(Context):
     map: MapSpec | None
     months: bool = False  # year pages group their incidents by month
     more: tuple[int, int] = (0, 0)  # how many reports and sources the term has in all (the page lists per_page)
+    feed: str = ""  # the site path of the term's Atom feed (publishers have none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,16 +343,27 @@ class CorrectionsContext(Context):
     entries: tuple[CorrectionEntry, ...]  # this page's
     policy: Page | None  # the page with the slug "corrections-policy", if the site has one
     pager: Pager
+    feed: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class DataContext(Context):
-    counts: Mapping[str, int]
+    files: tuple[DataFile, ...]
+    built: Moment  # the build date (a date, no time)
+    counts: Mapping[str, int]  # incidents, sources, entities, claims, and feed: the site feed's entries
+    meta: PageMeta | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class FeedContext(Context):
+    """One Atom feed: its own address, the page it is the feed of, and its newest entries."""
+
+    feed_title: str
+    subtitle: str
+    self_path: str  # "tags/fire/feed.xml"
+    alternate_path: str  # the page it follows: "tags/fire/"
     entries: tuple[FeedEntry, ...]
+    updated: Moment | None  # the newest entry's; None when the feed is empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +372,13 @@ class PlainPageContext(Context):
     body: RenderedBody
     sources: tuple[NumberedSource, ...]
     unpublished: Unpublished | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardContext(Context):
+    """An incident's share card (card.svg), beside its page."""
+
+    card: Card
 
 
 @dataclass(frozen=True, slots=True)

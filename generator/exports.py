@@ -1,20 +1,33 @@
-"""The site's data for researchers (JSON and CSV) and its Atom feed.
+"""The site's data for researchers: JSON and CSV files, their JSON Schemas, one JSON per incident.
 
 Every record carries the same stable id the site's URLs use (an incident's
 slug, a source's or entity's id), so a researcher's join keys survive
-rebuilds. Nothing here depends on the time of the build: two builds of the
-same content give the same bytes.
+rebuilds. Only published items are exported: the graph holds no drafts or
+embargoed items, so neither do these files. Nothing here depends on the time
+of the build: two builds of the same content give the same bytes. (The data
+page, which lists these files, shows the build date: see ``build_date``.)
+
+Each JSON document names the schema it follows in its ``schema`` key (an
+absolute URL); a CSV cannot, so the data page and docs/data.md say which
+schema describes one of its rows. The schemas themselves are in
+``generator/dataschemas/``.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from .datalisting import DataFile, DataListing
+from .dataschemas import published_schema, schema_names
 from .graph import SiteGraph
+from .loader import UsageError
 from .markdown import RenderedBody
 from .model import Claim, Entity, Incident, Moment, Source
 from .render import OutputFile
@@ -22,22 +35,56 @@ from .urls import absolute, path_of
 
 DATA_FILES = ("incidents.json", "incidents.csv", "sources.json", "sources.csv", "entities.json",
               "entities.csv", "claims.csv")
+INCIDENT_FILE = "index.json"  # beside the incident's page: incidents/<id>/index.json
+INCIDENT_PATTERN = "incidents/<id>/index.json"
+# The CSV headers when there is no row to take them from (a site with no incidents yet).
+INCIDENT_COLUMNS = ("id", "url", "title", "date", "status", "fictional", "in_totals", "summary", "place", "region",
+                    "country", "lat", "lon", "tags", "entities", "sources", "related", "reports")
+SOURCE_COLUMNS = ("id", "url", "title", "type", "publisher", "original_url", "archive_url", "published", "accessed",
+                  "reliability", "notes", "cited_by")
+ENTITY_COLUMNS = ("id", "url", "name", "kind", "aliases", "country", "website", "incidents")
 CLAIM_COLUMNS = ("incident", "text", "by", "date", "status", "sources")
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile(OutputFile):
+    """A data file, with what the data page says of it: how many records it holds, and its schema."""
+
+    rows: int = 0  # records (JSON), rows below the header (CSV); 0 for a schema
+    schema: str = ""  # the site path of the schema it follows; "" for a schema itself
+
+
+def schema_path(export: str) -> str:
+    """The site path of an export's schema: "incidents.json" -> "data/incidents.schema.json".
+
+    A CSV's keeps its extension ("incidents.csv.schema.json"): it describes one row, not the file.
+    """
+    stem = export.removesuffix(".json")
+    return f"data/{stem}.schema.json"
 
 
 def render_exports(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody]) -> Iterator[OutputFile]:
     incidents = [incident_record(graph, i, bodies[("incident", i.slug)]) for i in graph.incidents]
     sources = [source_record(graph, s) for s in graph.sources.values()]
     entities = [entity_record(graph, e) for e in graph.entities.values()]
-    yield _json("data/incidents.json", graph, "incidents", incidents)
-    yield _csv("data/incidents.csv", incident_rows(graph, incidents))
-    yield _json("data/sources.json", graph, "sources", sources)
-    yield _csv("data/sources.csv", [_flatten(s) for s in sources])
-    yield _json("data/entities.json", graph, "entities", entities)
-    yield _csv("data/entities.csv", [_flatten(e) for e in entities])
-    yield _csv("data/claims.csv", claim_rows(graph), CLAIM_COLUMNS)
+    yield _json("incidents.json", graph, "incidents", incidents)
+    yield _csv("incidents.csv", incident_rows(graph, incidents), INCIDENT_COLUMNS)
+    yield _json("sources.json", graph, "sources", sources)
+    yield _csv("sources.csv", [_flatten(s) for s in sources], SOURCE_COLUMNS)
+    yield _json("entities.json", graph, "entities", entities)
+    yield _csv("entities.csv", [_flatten(e) for e in entities], ENTITY_COLUMNS)
+    yield _csv("claims.csv", claim_rows(graph), CLAIM_COLUMNS)
+    for name in schema_names():
+        path = f"data/{name}"
+        schema = published_schema(name, absolute(graph.config.base_url, path))
+        yield ExportFile(path, _dump(schema))
+    # The same record as in incidents.json, key for key, so that a page's data is one fetch away.
+    own = schema_path("incident.json")
+    pointer = {"schema": absolute(graph.config.base_url, own), "site": graph.config.title}
+    for record in incidents:
+        yield ExportFile(path_of("incident", record["id"]) + INCIDENT_FILE, _dump({**pointer, **record}), 1, own)
 
 
 def _date(moment: Moment | None) -> str | None:
@@ -98,11 +145,12 @@ def entity_record(graph: SiteGraph, entity: Entity) -> dict[str, Any]:
 
 def incident_rows(graph: SiteGraph, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per incident; one column per figure key used anywhere on the site."""
-    figure_keys = sorted({key for i in graph.incidents for key, _ in i.figures})
+    figure_keys = sorted({str(key) for i in graph.incidents for key, _ in i.figures})
     rows = []
     for record in records:
         row = {k: v for k, v in record.items() if k not in ("figures", "claims", "coverage", "updates")}
-        row.update({f"figures.{key}": record["figures"].get(key) for key in figure_keys})
+        figures = {str(key): value for key, value in record["figures"].items()}
+        row.update({f"figures.{key}": figures.get(key) for key in figure_keys})
         rows.append(_flatten(row))
     return rows
 
@@ -124,17 +172,56 @@ def _flatten(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _json(path: str, graph: SiteGraph, key: str, records: list[dict[str, Any]]) -> OutputFile:
-    document = {"site": graph.config.title, "base_url": graph.config.base_url, "count": len(records),
-                key: records}
-    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    return OutputFile(path, text.encode("utf-8"))
+def _dump(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def _csv(path: str, rows: list[dict[str, Any]], columns: tuple[str, ...] = ()) -> OutputFile:
+def _json(name: str, graph: SiteGraph, key: str, records: list[dict[str, Any]]) -> ExportFile:
+    schema = schema_path(name)
+    document = {"schema": absolute(graph.config.base_url, schema), "site": graph.config.title,
+                "base_url": graph.config.base_url, "count": len(records), key: records}
+    return ExportFile(f"data/{name}", _dump(document), len(records), schema)
+
+
+def _csv(name: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> ExportFile:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else list(columns), lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
     # A byte-order mark so that spreadsheet programs read the UTF-8 (names with accents) right.
-    return OutputFile(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    return ExportFile(f"data/{name}", ("\ufeff" + buffer.getvalue()).encode("utf-8"), len(rows), schema_path(name))
+
+
+# -- the data page's listing -------------------------------------------------------------------
+
+
+def data_listing(exports: Sequence[OutputFile], built: Moment) -> DataListing:
+    """Each data file with its size and row count, measured on the bytes about to be written."""
+    ours = [f for f in exports if isinstance(f, ExportFile)]
+    sizes = {f.path: len(f.data) for f in ours}
+    files = [DataFile(f.path, f.path, f.path.rsplit(".", 1)[-1].upper(), f.rows, len(f.data), f.schema,
+                      sizes[f.schema])
+             for f in ours if f.path.startswith("data/") and f.schema]
+    each = [f for f in ours if f.path.endswith("/" + INCIDENT_FILE)]
+    own = schema_path("incident.json")
+    files.append(DataFile(INCIDENT_PATTERN, each[0].path if each else "", "JSON", len(each),
+                          sum(len(f.data) for f in each), own, sizes[own]))
+    return DataListing(tuple(files), built)
+
+
+def build_date(now: dt.datetime, tz: dt.tzinfo) -> Moment:
+    """The date the data page gives for this build: the day of ``now`` in the site's timezone.
+
+    When SOURCE_DATE_EPOCH is set (the reproducible-builds convention: a build from the same
+    sources at the same "time" gives the same bytes), that time is used instead, so two builds of
+    one commit, on any day, agree.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        try:
+            now = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r}: expected a whole number of seconds since 1970-01-01 "
+                             "00:00 UTC, such as the last commit's time (git log -1 --format=%ct)") from None
+    day = now.astimezone(tz).date()
+    return Moment(dt.datetime(day.year, day.month, day.day, tzinfo=tz))

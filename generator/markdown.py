@@ -253,7 +253,7 @@ ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title", "lang", "dir", "aria-label",
 def sanitise(html: str) -> str:
     """Where a site allows raw HTML: keep markup, drop scripts, handlers and unsafe URLs."""
     return nh3.clean(html, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel=None, filter_style_properties={"text-align"},
+                     link_rel="noopener noreferrer", filter_style_properties={"text-align"},
                      tags=nh3.ALLOWED_TAGS | {"sup", "sub", "section", "figure", "figcaption", "time"})
 
 

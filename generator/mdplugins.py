@@ -134,6 +134,9 @@ def _check_url(token: Token, resolver: Resolver, line: int) -> None:
         token.attrs.pop(attr, None)
     elif value.startswith("/"):
         token.attrSet(attr, resolver.local(value, line))
+    elif attr == "href" and value.lower().startswith(("http://", "https://")):
+        # Another site learns nothing of the page a reader came from, and cannot script it.
+        token.attrSet("rel", "noopener noreferrer")
 
 
 # ---------------------------------------------------------------------------

@@ -93,6 +93,7 @@ class SiteConfig:
     timezone: str = "UTC"
     related_limit: int = 6
     home_limit: int = 10
+    feed_size: int = 20  # entries in each Atom feed, newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,7 @@ class Incident:
     path: str
     line: int
     summary: str = ""
+    authors: tuple[str, ...] = ()  # the byline; the site's author or org when empty
     status: str = "confirmed"
     location: Location = field(default_factory=Location)
     tags: tuple[str, ...] = ()

@@ -151,6 +151,8 @@ class PageRenderer:
             "nav": _nav(config, job.path, self.site.base_path, root_relative),
             "footer_pages": self.site.footer_pages,
             "unpublished": None,  # a contexts.Unpublished on drafts and embargoed items, for the banner
+            "feed": "",  # the site path of the page's own Atom feed, on lists, terms and entities
+            "meta": None,  # a meta.PageMeta on item pages: JSON-LD, share image, citation
             **job.context.variables(),
         }
 

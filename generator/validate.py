@@ -54,7 +54,7 @@ UPDATE_KINDS = ("update", "correction")
 PUBLISHING_KEYS = ("draft", "publish_after")
 INCIDENT_KEYS = ("title", "date", "slug", "summary", "status", "location", "tags", "figures",
                  "entities", "sources", "coverage", "related", "claims", "updates", "fictional",
-                 "exclude_from_totals") + PUBLISHING_KEYS
+                 "exclude_from_totals", "author", "authors") + PUBLISHING_KEYS
 SOURCE_KEYS = ("title", "type", "publisher", "url", "archive_url", "published", "accessed",
                "reliability", "notes", "language")
 ENTITY_KEYS = ("name", "kind", "aliases", "country", "url")
@@ -178,7 +178,7 @@ def read_incident(f: Fields, raw: RawFile) -> tuple[Incident | None, list[Source
     incident = Incident(
         slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path,
         line=f.line("slug") if "slug" in f.data else 1,
-        summary=f.text("summary"),
+        summary=f.text("summary"), authors=read_authors(f),
         status=f.choice("status", INCIDENT_STATUSES, "confirmed"),
         location=read_location(f),
         tags=read_tags(f),
@@ -364,11 +364,16 @@ def read_entity(f: Fields, raw: RawFile) -> Entity | None:
                   body=f.doc.body, body_line=f.doc.body_line, path=raw.path, field_lines=f.field_lines())
 
 
+def read_authors(f: Fields) -> tuple[str, ...]:
+    """``authors:`` (a list) and ``author:`` (one name), in that order, each name once."""
+    return f.texts("authors") + tuple(a for a in f.texts("author") if a not in f.texts("authors"))
+
+
 def read_report(f: Fields, raw: RawFile) -> Report | None:
     f.warn_unknown(REPORT_KEYS)
     slug, title = slug_for(f, raw), f.text("title", required=True)
     date = f.moment("date", required=True)
-    authors = f.texts("authors") + tuple(a for a in f.texts("author") if a not in f.texts("authors"))
+    authors = read_authors(f)
     report = Report(slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path,
                     line=f.line("slug") if "slug" in f.data else 1, authors=authors,
                     summary=f.text("summary"), incidents=f.references("incidents"),

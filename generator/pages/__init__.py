@@ -15,15 +15,16 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..contexts import NotFoundContext, SearchContext
+from ..datalisting import DataListing
 from ..graph import SiteGraph
 from ..markdown import RenderedBody
-from .items import entity_page, home, incident_page, plain_page, report_page, source_page, unpublished
+from .feeds import all_feeds
+from .items import card_page, entity_page, home, incident_page, plain_page, report_page, source_page, unpublished
 from .job import PageJob
 from .lists import (
     corrections_pages,
     data_page,
     entity_list,
-    feed,
     item_lists,
     source_list,
     status_pages,
@@ -36,7 +37,7 @@ __all__ = ["PageJob", "incident_page", "plain_page", "plan_pages", "report_page"
 
 
 def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
-               now: dt.datetime | None = None) -> Iterator[PageJob]:
+               now: dt.datetime | None = None, *, data: DataListing) -> Iterator[PageJob]:
     """Every page; ``now`` (default: the current time) tells which embargoes are still in force."""
     now = now or dt.datetime.now(dt.UTC)
     stats = site_statistics(graph)
@@ -49,6 +50,7 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
     yield statistics_page(graph, stats)
     for incident in graph.incidents:
         yield incident_page(graph, incident, bodies[("incident", incident.slug)], now)
+        yield card_page(graph, incident)
     lookups = ({i.slug: i for i in graph.incidents}, {t.slug: t for t in graph.terms["tag"]})
     for report in graph.reports:
         yield report_page(graph, report, bodies[("report", report.slug)], now, lookups)
@@ -62,8 +64,8 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
         yield entity_page(graph, entity, bodies.get(("entity", entity.id)), places)
     yield from all_term_pages(graph)
     yield from corrections_pages(graph)
-    yield data_page(graph)
-    yield feed(graph)
+    yield data_page(graph, data)
+    yield from all_feeds(graph)
     for page in graph.pages:
         yield plain_page(graph, page, bodies[("page", page.slug)], now)
     yield PageJob("search/", "search.html", "Search", SearchContext())

@@ -6,6 +6,7 @@ import datetime as dt
 from itertools import islice
 
 from ..contexts import (
+    CardContext,
     ClaimView,
     EntityContext,
     EntityEvent,
@@ -20,10 +21,13 @@ from ..contexts import (
 from ..geo import MapSpec
 from ..graph import SiteGraph
 from ..markdown import RenderedBody
+from ..meta import entity_meta, incident_meta, report_meta, source_meta
+from ..meta.card import card_path, incident_card
 from ..model import Entity, Incident, Page, Publishing, Report, Source, Update
 from ..stats import statistics
 from ..terms import Term, TermLink
 from ..urls import path_of, place_slug, term_slug
+from .feeds import feed_path
 from .job import PageJob
 from .maps import incidents_map, location_map, place_groups, related_map, world_map
 
@@ -93,12 +97,15 @@ def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now:
                    for c in incident.claims)
     path = path_of("incident", incident.slug)
     related = graph.related.get(incident.slug, ())
+    entities = tuple(graph.entities[r.id] for r in incident.entities if r.id in graph.entities)
+    reviews = [(n, view.claim, view.by, tuple(src for _, src in view.source_numbers))
+               for n, view in enumerate(claims, start=1)]
     return PageJob(path, "incident.html", incident.title, IncidentContext(
         incident=incident,
         body=body,
         sources=numbered_sources(graph, body),
         claims=claims,
-        entities=tuple(graph.entities[r.id] for r in incident.entities if r.id in graph.entities),
+        entities=entities,
         related=related,
         reports=graph.coverage_of.get(incident.slug, ()),
         terms={kind: tuple(t.link() for t in ts) for kind, ts in graph.incident_terms.get(incident.slug, {}).items()},
@@ -106,7 +113,14 @@ def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now:
         location_map=location_map(incident, path),
         related_map=related_map(incident, (r.incident for r in related), path),
         corrected=corrected_figures(incident.updates),
+        meta=incident_meta(graph.config, incident, entities, reviews),
     ))
+
+
+def card_page(graph: SiteGraph, incident: Incident) -> PageJob:
+    """The incident's share card, an SVG beside its page (its og:image)."""
+    path = card_path(path_of("incident", incident.slug))
+    return PageJob(path, "card.svg", incident.title, CardContext(incident_card(graph.config.title, incident)))
 
 
 def report_page(graph: SiteGraph, report: Report, body: RenderedBody, now: dt.datetime,
@@ -122,14 +136,16 @@ def report_page(graph: SiteGraph, report: Report, body: RenderedBody, now: dt.da
         other_reports = tuple(islice((r for r in term.reports if r.slug != report.slug), 5))
         if others or other_reports:
             more_on.append((term.link(), others, other_reports))
+    about = tuple(by_slug[r.id] for r in report.incidents if r.id in by_slug)
     return PageJob(path_of("report", report.slug), "report.html", report.title, ReportContext(
         report=report,
         body=body,
         sources=numbered_sources(graph, body),
-        incidents=tuple(by_slug[r.id] for r in report.incidents if r.id in by_slug),
+        incidents=about,
         tags=tuple(tags[term_slug(t)].link() for t in report.tags if term_slug(t) in tags),
         more_on=tuple(more_on),
         unpublished=unpublished(graph, report.publishing, now),
+        meta=report_meta(graph.config, report, about),
     ))
 
 
@@ -145,6 +161,7 @@ def source_page(graph: SiteGraph, source: Source, body: RenderedBody | None,
         incidents=tuple(i for i in citing if isinstance(i, Incident)),
         reports=tuple(r for r in citing if isinstance(r, Report)),
         publisher=publishers.get(term_slug(source.publisher)) if source.publisher else None,
+        meta=source_meta(graph.config, source),
     ))
 
 
@@ -165,6 +182,8 @@ def entity_page(graph: SiteGraph, entity: Entity, body: RenderedBody | None,
         place=entity_place(graph, entity, places),
         timeline=tuple(events),
         map=incidents_map(incidents, path, title=f"Map: incidents naming {entity.name}", id_prefix="entity-map"),
+        feed=feed_path(path),
+        meta=entity_meta(graph.config, entity),
     ))
 
 

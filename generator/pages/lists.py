@@ -1,5 +1,5 @@
 """List pages: incidents, reports, sources, entities and corrections, each paginated with its total;
-the incidents as a sortable table; incidents by status; the data page and the feed."""
+the incidents as a sortable table; incidents by status; the data page."""
 
 from __future__ import annotations
 
@@ -11,19 +11,20 @@ from ..contexts import (
     CorrectionsContext,
     DataContext,
     EntityListContext,
-    FeedContext,
-    FeedEntry,
     ListContext,
     SortLink,
     SourceListContext,
     TableContext,
 )
+from ..datalisting import DataListing
 from ..graph import SiteGraph
+from ..meta import data_meta
+from ..meta.page import last_change
 from ..model import Incident, Report
+from .feeds import feed_path
 from .job import PageJob
 from .paging import paginate, titled
 
-FEED_SIZE = 20
 CORRECTIONS_POLICY = "corrections-policy"
 STATUSES = ("developing", "confirmed", "disputed", "closed")
 # Figure columns of the table: the most common keys (a site may use dozens of rare ones).
@@ -35,9 +36,10 @@ def item_lists(graph: SiteGraph) -> Iterator[PageJob]:
     filters = incident_filters(graph)
     for path, pager, shown in paginate(graph.incidents, per, "incidents/"):
         yield PageJob(path, "incident_list.html", titled("All incidents", pager),
-                      ListContext(tuple(shown), pager, filters))
+                      ListContext(tuple(shown), pager, filters, feed_path("incidents/")))
     for path, pager, reports in paginate(graph.reports, per, "reports/"):
-        yield PageJob(path, "report_list.html", titled("Reports", pager), ListContext(tuple(reports), pager))
+        yield PageJob(path, "report_list.html", titled("Reports", pager),
+                      ListContext(tuple(reports), pager, feed=feed_path("reports/")))
 
 
 def incident_filters(graph: SiteGraph) -> dict[str, tuple[tuple[str, str, int], ...]]:
@@ -103,7 +105,7 @@ def corrections_pages(graph: SiteGraph) -> Iterator[PageJob]:
     policy = next((p for p in graph.pages if p.slug == CORRECTIONS_POLICY), None)
     for path, pager, shown in paginate(corrections(graph), graph.config.per_page, "corrections/"):
         yield PageJob(path, "corrections.html", titled("Corrections and updates", pager),
-                      CorrectionsContext(tuple(shown), policy, pager))
+                      CorrectionsContext(tuple(shown), policy, pager, feed_path("corrections/")))
 
 
 def corrections(graph: SiteGraph) -> tuple[CorrectionEntry, ...]:
@@ -112,18 +114,15 @@ def corrections(graph: SiteGraph) -> tuple[CorrectionEntry, ...]:
     return tuple(sorted(entries, key=lambda e: (e.update.date, e.item.slug), reverse=True))
 
 
-def data_page(graph: SiteGraph) -> PageJob:
-    return PageJob("data/", "data.html", "Download the data", DataContext({
-        "incidents": len(graph.incidents), "sources": len(graph.sources), "entities": len(graph.entities),
-        "claims": sum(len(i.claims) for i in graph.incidents)}))
-
-
-def feed(graph: SiteGraph) -> PageJob:
-    return PageJob("feed.xml", "feed.xml", graph.config.title, FeedContext(feed_entries(graph)))
-
-
-def feed_entries(graph: SiteGraph) -> tuple[FeedEntry, ...]:
-    """The newest incidents and reports, newest first, for the Atom feed."""
+def data_page(graph: SiteGraph, data: DataListing) -> PageJob:
+    """Every data file with its size and row count (``data``: measured on the rendered exports)."""
     everything: list[Incident | Report] = [*graph.incidents, *graph.reports]
-    items = sorted(everything, key=lambda i: (i.date, i.slug), reverse=True)
-    return tuple(FeedEntry(item, max([item.date, *(u.date for u in item.updates)])) for item in items[:FEED_SIZE])
+    counts = {"incidents": len(graph.incidents), "sources": len(graph.sources), "entities": len(graph.entities),
+              "claims": sum(len(i.claims) for i in graph.incidents),
+              "feed": min(len(everything), graph.config.feed_size)}  # the site feed's entries
+    # The Dataset's files: those with an address of their own (not the per-incident pattern).
+    files = [(f.path, "text/csv" if f.format == "CSV" else "application/json", f.path.removeprefix("data/"))
+             for f in data.files if f.path.startswith("data/")]
+    changed = max((last_change(item) for item in everything), default=None)
+    return PageJob("data/", "data.html", "Download the data",
+                   DataContext(data.files, data.built, counts, data_meta(graph.config, files, changed)))

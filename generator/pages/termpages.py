@@ -11,6 +11,7 @@ from ..graph import SiteGraph
 from ..model import Entity
 from ..terms import TERM_KINDS, Term, TermLink
 from ..urls import path_of, place_slug, term_slug
+from .feeds import FEED_TERMS, feed_path
 from .job import PageJob
 from .maps import incidents_map
 from .paging import paginate, titled
@@ -76,6 +77,7 @@ def _pages_of(graph: SiteGraph, term: Term, singular: str, country: TermLink | N
             pager=pager,
             map=_term_map(term, path) if on_first else None,
             months=term.kind == "year",
+            feed=feed_path(first) if term.kind in FEED_TERMS else "",
         ))
 
 

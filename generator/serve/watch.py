@@ -207,9 +207,11 @@ class Rebuilder:
 
 
 def is_page_or_data(path: str) -> bool:
-    """A page (or the feed, a data file, the search index): shown only at its own address, not inside
-    other pages; only a stylesheet, an image or a script changed means every open page may show it."""
-    return path.endswith((".html", ".xml")) or path.startswith(("data/", "pagefind/"))
+    """A page (or a feed, the sitemap, a data file, an incident's JSON or share card, the search
+    index): shown only at its own address, not inside other pages; only a stylesheet, an image or
+    a script changed means every open page may show it."""
+    return (path.endswith((".html", ".xml", ".json", "/card.svg")) or path == "robots.txt"
+            or path.startswith(("data/", "pagefind/")))
 
 
 def describe(names: list[str]) -> str:

@@ -1,0 +1,72 @@
+"""The Atom feeds: the whole site, incidents, reports, corrections, and each term and entity.
+
+Every feed holds the newest ``feed_size`` entries (``site.yaml``, default 20), by the date of
+their latest update or correction, so that an incident that changed comes back to the top of a
+reader's list. A feed's context is exactly its entries, so a feed is rendered again only when one
+of them, or which ones they are, changes. Term and entity pages link their own feed
+(``feed_path``), and every page's head links the site's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ..contexts import FeedContext, FeedEntry
+from ..graph import SiteGraph
+from ..model import Incident, Moment, Report
+from ..urls import path_of
+from .job import PageJob
+
+# Term kinds whose pages list incidents, and so have a feed (a publisher's page lists sources).
+FEED_TERMS = ("tag", "country", "place", "year")
+TERM_LABELS = {"tag": "tagged", "country": "in", "place": "in", "year": "in"}
+
+
+def feed_path(page_path: str) -> str:
+    """The feed of a list or term page: "tags/fire/" -> "tags/fire/feed.xml"."""
+    return f"{page_path}feed.xml"
+
+
+def all_feeds(graph: SiteGraph) -> Iterator[PageJob]:
+    title, size = graph.config.title, graph.config.feed_size
+    everything: list[Incident | Report] = [*graph.incidents, *graph.reports]
+    yield _feed("", f"{title}: incidents and reports", "New and updated incidents and reports.",
+                newest(everything, size))
+    yield _feed("incidents/", f"{title}: incidents", "New and updated incidents.", newest(graph.incidents, size))
+    yield _feed("reports/", f"{title}: reports", "New and updated reports.", newest(graph.reports, size))
+    yield _feed("corrections/", f"{title}: corrections and updates", "Every correction and update, newest first.",
+                corrections(everything, size))
+    for kind in FEED_TERMS:
+        for term in graph.terms.get(kind, ()):
+            items: list[Incident | Report] = [*term.incidents, *term.reports]
+            yield _feed(path_of(kind, term.slug), f"{title}: {TERM_LABELS[kind]} {term.name}",
+                        f"New and updated incidents and reports {TERM_LABELS[kind]} {term.name}.",
+                        newest(items, size))
+    for entity in graph.entities.values():
+        named = graph.entity_incidents.get(entity.id, ())
+        yield _feed(path_of("entity", entity.id), f"{title}: {entity.name}",
+                    f"New and updated incidents that name {entity.name}.", newest(named, size))
+
+
+def _feed(page_path: str, title: str, subtitle: str, entries: tuple[FeedEntry, ...]) -> PageJob:
+    path = feed_path(page_path)
+    updated = max((e.updated for e in entries), default=None)
+    return PageJob(path, "feed.xml", title, FeedContext(title, subtitle, path, page_path, entries, updated))
+
+
+def newest(items: Iterable[Incident | Report], size: int) -> tuple[FeedEntry, ...]:
+    """The ``size`` most recently published or updated items, newest first."""
+    ranked = sorted(items, key=lambda i: (last_updated(i), i.date, i.slug), reverse=True)
+    return tuple(FeedEntry(item, last_updated(item)) for item in ranked[:size])
+
+
+def corrections(items: Iterable[Incident | Report], size: int) -> tuple[FeedEntry, ...]:
+    """One entry per correction or update, newest first; each links to its line on the item's page."""
+    entries = [FeedEntry(item, update.date, update, f"update_{n}")
+               for item in items for n, update in enumerate(item.updates, 1)]
+    entries.sort(key=lambda e: (e.updated, e.item.slug, e.anchor), reverse=True)
+    return tuple(entries[:size])
+
+
+def last_updated(item: Incident | Report) -> Moment:
+    return max([item.date, *(u.date for u in item.updates)])
