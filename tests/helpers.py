@@ -23,6 +23,7 @@ written exactly as given (for encodings, whitespace-only files and so on).
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 import re
@@ -381,6 +382,9 @@ def remove_theme_parts(soup: BeautifulSoup, where: str) -> None:
         for el in form.find_all(True):
             assert el.name in THEME_FORM_CHILDREN, f"{where}: <{el.name}> inside the search form: {str(el)[:200]!r}"
         form.decompose()
+    for script in soup.find_all("script", type="application/ld+json"):
+        json.loads(script.get_text())  # structured data, never run by the browser
+        script.decompose()
     for script in soup.find_all("script"):
         src = script.get("src", "")
         assert where.startswith("search/") and src.endswith(SEARCH_SCRIPTS[0]) and not script.string, \

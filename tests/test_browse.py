@@ -274,6 +274,36 @@ def test_first_pages_keep_their_urls_when_content_is_added(tmp_path):
 
 MAKE_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "make_corpus.py"
 PAGE_BUDGET = 300 * 1024
+# The size budget of each kind of file at 1,000 incidents, in KB (docs/performance.md, "Page-size budgets").
+KIND_BUDGETS = {"home": 200, "incident": 250, "entity": 200, "report": 100, "source": 50, "term": 150,
+                "list": 100, "map": 200, "statistics": 100, "timeline": 100, "feed": 50, "card": 5,
+                "incident-json": 10}
+LISTS = ("incidents/", "reports/", "sources/", "entities/", "corrections/", "table/", "status/")
+TERMS = ("tags/", "countries/", "places/", "years/", "publishers/")
+
+
+def kind_of(rel: str) -> str | None:
+    """The budget a built file falls under ("incidents/x/index.html" -> "incident"), or None."""
+    parts = rel.split("/")
+    if rel == "index.html":
+        return "home"
+    if rel.endswith("/card.svg"):
+        return "card"
+    if rel.endswith("feed.xml"):
+        return "feed"
+    if rel.startswith("incidents/") and rel.endswith("/index.json"):
+        return "incident-json"
+    if not rel.endswith(".html"):
+        return None
+    if parts[0] in ("map", "statistics", "timeline"):
+        return parts[0]
+    if "page" not in parts and len(parts) == 3 and parts[0] in ("incidents", "reports", "sources", "entities"):
+        return {"incidents": "incident", "reports": "report", "sources": "source", "entities": "entity"}[parts[0]]
+    if rel.startswith(TERMS):
+        return "term"
+    if rel.startswith(LISTS):
+        return "list"
+    return None
 
 
 @pytest.mark.slow
@@ -290,6 +320,14 @@ def test_a_thousand_incidents_no_page_over_budget_and_no_list_over_the_page_size
     assert len(pages) > 3000
     over = [(p.relative_to(out).as_posix(), p.stat().st_size) for p in pages if p.stat().st_size > PAGE_BUDGET]
     assert over == []
+    seen: set[str] = set()
+    for path in out.rglob("*"):
+        kind = kind_of(path.relative_to(out).as_posix()) if path.is_file() else None
+        if kind is not None:
+            seen.add(kind)
+            assert path.stat().st_size <= KIND_BUDGETS[kind] * 1024, \
+                f"{path.relative_to(out)}: {path.stat().st_size / 1024:.0f} KB, over the {kind} budget"
+    assert seen == set(KIND_BUDGETS), f"no file of kind {set(KIND_BUDGETS) - seen}: the budgets check nothing there"
     for p in pages:
         rel = p.relative_to(out).as_posix()
         if rel.startswith(("incidents/", "reports/", "sources/", "entities/")) and "/page/" not in rel \

@@ -203,7 +203,7 @@ def test_open_graph_tags_and_the_share_card(tmp_path: Path) -> None:
 
 def test_cite_this_gives_text_bibtex_and_csl_json(tmp_path: Path) -> None:
     soup = page(fire_site(tmp_path), "incidents/fire/")
-    cite = soup.find("section", id="cite")
+    cite = soup.find("section", id="cite_this")
     facts = {dt.get_text(strip=True): dd.get_text(strip=True) for dt, dd in
              zip(cite.find_all("dt"), cite.find_all("dd"), strict=True)}
     assert facts == {"Permanent link": "https://example.org/m/incidents/fire/", "Record id": "fire",
@@ -229,6 +229,6 @@ def test_bibtex_escapes_what_latex_would_read(tmp_path: Path) -> None:
                                           "---\ntitle: '50% & rising_fast {now} #1'\ndate: 2023-01-01\n---\nText.\n"},
                       site_yaml=SITE)
     build_ok(site)
-    bibtex = page(site, "incidents/x/").find("section", id="cite").find("pre").get_text()
+    bibtex = page(site, "incidents/x/").find("section", id="cite_this").find("pre").get_text()
     assert r"title = {{50\% \& rising\_fast \{now\} \#1}}" in bibtex
     assert "author = {{Desk}}" in bibtex  # no authors: the site's author

@@ -320,7 +320,7 @@ def test_feed_with_tabs_and_newlines_is_well_formed(tmp_path):
                       site_yaml='title: "Site\\tname & co"\nbase_url: https://example.org/\n')
     build_ok(site)
     feed = ET.fromstring((site / "output/feed.xml").read_bytes())  # expat: strict XML 1.0
-    assert feed.findtext(f"{ATOM}title") == "Site\tname & co"
+    assert feed.findtext(f"{ATOM}title") == "Site\tname & co: incidents and reports"
     assert feed.find(f"{ATOM}entry").findtext(f"{ATOM}summary") == "one\ttwo\nthree & <four>"
 
 
