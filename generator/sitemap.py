@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields, is_dataclass
 from xml.sax.saxutils import escape
 
+from .meta.page import last_change
 from .model import Incident, Moment, Report, SiteConfig
 from .pages import PageJob
 from .render import OutputFile
@@ -49,7 +50,7 @@ def lastmod(job: PageJob) -> Moment | None:
     for own in ("incident", "report"):  # not the reports or related incidents it also links
         item = getattr(context, own, None)
         if isinstance(item, Incident | Report):
-            return _changed(item)
+            return last_change(item)
     if not is_dataclass(context):
         return None
     newest: Moment | None = None
@@ -57,13 +58,9 @@ def lastmod(job: PageJob) -> Moment | None:
         value = getattr(context, field.name)
         for item in value if isinstance(value, tuple) else (value,):
             if isinstance(item, Incident | Report):
-                changed = _changed(item)
+                changed = last_change(item)
                 newest = changed if newest is None or changed > newest else newest
     return newest
-
-
-def _changed(item: Incident | Report) -> Moment:
-    return max([item.date, *(u.date for u in item.updates)])
 
 
 def _newest(entries: Sequence[tuple[str, Moment | None]]) -> Moment | None:

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 
 from ..contexts import FeedContext, FeedEntry
 from ..graph import SiteGraph
-from ..model import Incident, Moment, Report
+from ..meta.page import last_change
+from ..model import Incident, Report
 from ..urls import path_of
 from .job import PageJob
 
@@ -56,8 +57,9 @@ def _feed(page_path: str, title: str, subtitle: str, entries: tuple[FeedEntry, .
 
 def newest(items: Iterable[Incident | Report], size: int) -> tuple[FeedEntry, ...]:
     """The ``size`` most recently published or updated items, newest first."""
-    ranked = sorted(items, key=lambda i: (last_updated(i), i.date, i.slug), reverse=True)
-    return tuple(FeedEntry(item, last_updated(item)) for item in ranked[:size])
+    entries = sorted((FeedEntry(item, last_change(item)) for item in items),
+                     key=lambda e: (e.updated, e.item.date, e.item.slug), reverse=True)
+    return tuple(entries[:size])
 
 
 def corrections(items: Iterable[Incident | Report], size: int) -> tuple[FeedEntry, ...]:
@@ -66,7 +68,3 @@ def corrections(items: Iterable[Incident | Report], size: int) -> tuple[FeedEntr
                for item in items for n, update in enumerate(item.updates, 1)]
     entries.sort(key=lambda e: (e.updated, e.item.slug, e.anchor), reverse=True)
     return tuple(entries[:size])
-
-
-def last_updated(item: Incident | Report) -> Moment:
-    return max([item.date, *(u.date for u in item.updates)])
