@@ -167,9 +167,28 @@ class TemplateDigests:
             except jinja2.TemplateNotFound:
                 self._own[name] = (b"\0missing", ())
                 return self._own[name]
-            try:
-                names = tuple(meta.find_referenced_templates(self.env.parse(source)))
-            except jinja2.TemplateSyntaxError:
-                names = ()  # rendering reports it; the broken source is hashed all the same
-            self._own[name] = (source.encode("utf-8", "surrogateescape"), names)
+            encoded = source.encode("utf-8", "surrogateescape")
+            self._own[name] = (encoded, _referenced_templates(self.env, source, encoded))
         return self._own[name]
+
+
+# The templates a source names, by the source's digest. Parsing the theme to find them
+# costs as much as compiling it, and a preview session (or a test run of hundreds of
+# builds) would otherwise do it again on every build for templates nobody edited.
+# Docket's environments all share one syntax, so the source alone decides the names.
+_REFERENCES: dict[bytes, tuple[str | None, ...]] = {}
+_REFERENCES_KEPT = 2048
+
+
+def _referenced_templates(env: jinja2.Environment, source: str, encoded: bytes) -> tuple[str | None, ...]:
+    key = hashlib.blake2b(encoded, digest_size=16).digest()
+    names = _REFERENCES.get(key)
+    if names is None:
+        try:
+            names = tuple(meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateSyntaxError:
+            names = ()  # rendering reports it; the broken source is hashed all the same
+        if len(_REFERENCES) >= _REFERENCES_KEPT:
+            _REFERENCES.clear()
+        _REFERENCES[key] = names
+    return names

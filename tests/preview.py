@@ -99,3 +99,8 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
+
+
+def wait_for_heading(page, text: str, timeout_ms: int = 20_000) -> None:
+    """Until the page's h1 reads `text`. Mid-reload there is no h1 at all, which is not yet, not an error."""
+    page.wait_for_function("text => document.querySelector('h1')?.innerText === text", arg=text, timeout=timeout_ms)

@@ -50,7 +50,7 @@ from helpers import remove_theme_parts  # noqa: E402
 
 import jinja2  # noqa: E402
 
-from generator import cli, render  # noqa: E402
+from generator import cli, session  # noqa: E402
 from generator.diagnostics import Diagnostics  # noqa: E402
 from generator.frontmatter import Document, parse_document  # noqa: E402
 
@@ -102,7 +102,7 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 _BYTECODE = _MemoryBytecodeCache()
-_make_environment = render.make_environment
+_make_environment = session.make_environment
 
 
 def _cached_environment(*args, **kwargs):
@@ -114,7 +114,8 @@ def _cached_environment(*args, **kwargs):
 @pytest.fixture(scope="module", autouse=True)
 def shared_template_bytecode():
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(render, "make_environment", _cached_environment)
+        # The session makes the environment, under the name it imported.
+        mp.setattr(session, "make_environment", _cached_environment)
         yield
 
 

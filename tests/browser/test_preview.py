@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from helpers import write_site
-from preview import preview
+from preview import preview, wait_for_heading
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_an_edit_reloads_the_open_page(tmp_path: Path, open_page) -> None:
         page.evaluate("window.__notReloadedYet = true")
         time.sleep(1)  # let livereload's websocket connect before the edit
         (site / "content/incidents/fire.md").write_text(INCIDENT.format(title="Blaze at the depot"), encoding="utf-8")
-        page.wait_for_function("document.querySelector('h1').innerText === 'Blaze at the depot'", timeout=20_000)
+        wait_for_heading(page, "Blaze at the depot")
         assert page.evaluate("window.__notReloadedYet === undefined")  # a real reload, not a stale page
         watch.assert_clean("preview")
 
