@@ -97,20 +97,32 @@ class BuildSession:
         self.last: LastBuild | None = None
         self.search: SearchBundle | None = None  # the last search index and its records' digest (search.py)
         self._env: tuple[Path | None, Environment] | None = None
+        self._templates_listed: tuple[str, ...] = ()  # the template names of the last build
         self._used_files: set[tuple[str, str]] = set()
         self._used_bodies: set[tuple[str, str]] = set()
 
     # -- the Jinja environment -------------------------------------------------------------
 
     def environment(self, site_templates: Path | None, diags: Diagnostics) -> Environment:
-        """One environment per templates folder; FileSystemLoader notices edited templates itself."""
+        """One environment per templates folder; FileSystemLoader notices edited templates itself.
+
+        It does not notice a template *added* to the site's folder: Jinja keeps the theme's
+        template of that name, which is still up to date, so a new override would be ignored
+        until the preview restarts. A changed list of the folder's files empties Jinja's cache.
+        """
         if self._env is None or self._env[0] != site_templates:
             bytecode = None
             folder = self._cache_folder("jinja", diags)
             if folder is not None:
                 bytecode = _QuietBytecodeCache(str(folder))
             self._env = (site_templates, make_environment(site_templates, bytecode))
-        return self._env[1]
+        env = self._env[1]
+        listed = _files_under(site_templates)
+        if listed != self._templates_listed:
+            if env.cache is not None:
+                env.cache.clear()
+            self._templates_listed = listed
+        return env
 
     @property
     def memo(self) -> Memo:
@@ -374,3 +386,10 @@ class _TrustedUnpickler(pickle.Unpickler):
         if module == "zoneinfo" and name == "ZoneInfo._unpickle":  # how a ZoneInfo pickles itself
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"unexpected {module}.{name} in the cache")
+
+
+def _files_under(folder: Path | None) -> tuple[str, ...]:
+    """The files of a folder, as sorted paths relative to it; none for no folder."""
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()))

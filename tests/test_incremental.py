@@ -198,6 +198,25 @@ def test_a_template_change_re_renders_the_pages_that_use_it(tmp_path: Path) -> N
     same_output(result, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
 
 
+def test_a_partial_a_template_starts_including_is_followed_when_it_changes(tmp_path: Path) -> None:
+    # The templates a template names are remembered by its source: an edit that adds an
+    # include must be seen, and then an edit of the included file must re-render the page.
+    site = site_with(tmp_path / "site", {"templates/_note.html": '<p id="note">First note</p>\n'})
+    out = tmp_path / "out"
+    session = BuildSession(site, cache=False)
+    assert build(site, out, session=session, now=NOW).ok
+    (site / "templates/report.html").write_text(
+        '{% extends "default/report.html" %}{% block content %}{% include "_note.html" %}{{ super() }}'
+        '{% endblock %}\n', encoding="utf-8")
+    assert build(site, out, session=session, now=NOW).ok
+    assert page(out, "reports/overview/").find(id="note").get_text() == "First note"
+    (site / "templates/_note.html").write_text('<p id="note">Second note</p>\n', encoding="utf-8")
+    result = build(site, out, session=session, now=NOW)
+    assert result.ok and result.rendered == 1
+    assert page(out, "reports/overview/").find(id="note").get_text() == "Second note"
+    same_output(result, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
+
+
 def test_parallel_output_is_byte_identical_to_serial(tmp_path: Path, many_workers: None) -> None:
     site = site_with(tmp_path / "site")
     parallel = build(site, tmp_path / "parallel", cache=False, jobs=3, now=NOW)
