@@ -96,6 +96,20 @@ def test_table_view_is_sorted_by_pre_built_pages(tmp_path):
     assert sort_links["Newest first"] == "page" and "Killed (highest first)" in sort_links
 
 
+def test_table_figure_columns_follow_the_order_writers_list_them(tmp_path):
+    def with_figures(n: int, figures: str) -> str:
+        return incident(n, extra=f"figures: {{{figures}}}\n")
+    out = build(tmp_path, {
+        "content/incidents/i1.md": with_figures(1, "killed: 40, injured: 27, detained: 68"),
+        "content/incidents/i2.md": with_figures(2, "killed: 2, injured: 5"),
+        "content/incidents/i3.md": with_figures(3, "injured: 1, killed: 0, arrested: 3"),
+    })
+    head = [th.get_text(strip=True) for th in page(out, "table").select("table.data-table thead th")]
+    # Killed is written first twice in three: not alphabetical, which put Arrested and Injured first.
+    assert head[5:] == ["Killed", "Injured", "Arrested", "Detained"]
+    assert (out / "table/by-arrested/index.html").is_file() and (out / "table/by-injured/index.html").is_file()
+
+
 def test_filter_pages_by_status_year_country_and_tag_are_linked_from_the_list(tmp_path):
     out = five(tmp_path)
     links = {a["href"] for a in page(out, "incidents").select(".filter-bar a")}

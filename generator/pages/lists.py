@@ -55,8 +55,23 @@ def incident_filters(graph: SiteGraph) -> dict[str, tuple[tuple[str, str, int], 
 
 
 def table_figures(incidents: Sequence[Incident]) -> tuple[str, ...]:
-    counts = Counter(key for i in incidents for key, _ in i.figures)
-    return tuple(key for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TABLE_FIGURES])
+    """The table's figure columns: the most used keys, in the order writers list them.
+
+    Writers put the figure that matters first (killed before injured), so the columns
+    follow each key's average place in the incidents' ``figures``, not the alphabet.
+    """
+    counts: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    for incident in incidents:
+        for place, (key, _) in enumerate(incident.figures):
+            counts[key] += 1
+            places[key] += place
+
+    def written(key: str) -> float:
+        return places[key] / counts[key]
+
+    chosen = sorted(counts, key=lambda key: (-counts[key], written(key), key))[:TABLE_FIGURES]
+    return tuple(sorted(chosen, key=lambda key: (written(key), key)))
 
 
 def table_pages(graph: SiteGraph, incidents: Sequence[Incident], first: str, heading: str) -> Iterator[PageJob]:
