@@ -224,6 +224,25 @@ def test_cite_this_gives_text_bibtex_and_csl_json(tmp_path: Path) -> None:
     assert [t["datetime"] for t in byline.find_all("time")] == ["2023-03-27T21:30:00-06:00", "2023-03-30"]
 
 
+def test_a_source_cites_itself_with_its_date_or_as_undated(tmp_path: Path) -> None:
+    undated = "---\ntitle: Guard rota\npublisher: Leaked\nurl: https://docs.example/rota\n---\nA rota.\n"
+    site = fire_site(tmp_path, **{"content/sources/rota.md": undated})
+    dated = page(site, "sources/letter/").find("section", id="cite_this")
+    assert dated.find("p", class_="cite-text").get_text().startswith(
+        "AP. (2023, March 28). An open letter [Source record letter]. Monitor.")
+    cite = page(site, "sources/rota/").find("section", id="cite_this")
+    # No published or accessed date: cited as "n.d." (APA's form), not left without a citation.
+    text = cite.find("p", class_="cite-text").get_text()
+    assert text == "Leaked. (n.d.). Guard rota [Source record rota]. Monitor. https://docs.example/rota"
+    assert [dt.get_text(strip=True) for dt in cite.find_all("dt")] == ["Permanent link", "Record id"]
+    bibtex, csl = (pre.get_text() for pre in cite.find_all("pre"))
+    assert bibtex.startswith("@misc{rota,") and "year =" not in bibtex and "month =" not in bibtex
+    assert "note = {Source record rota}" in bibtex and bibtex.count("{") == bibtex.count("}")
+    (entry,) = json.loads(csl)
+    assert "issued" not in entry and entry["note"] == "Source record rota"
+    assert entry["author"] == [{"literal": "Leaked"}] and entry["URL"] == "https://docs.example/rota"
+
+
 def test_bibtex_escapes_what_latex_would_read(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", {"content/incidents/x.md":
                                           "---\ntitle: '50% & rising_fast {now} #1'\ndate: 2023-01-01\n---\nText.\n"},

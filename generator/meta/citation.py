@@ -26,8 +26,8 @@ class Citation:
     kind: str  # "Incident record", "Report", "Source record"
     title: str
     authors: tuple[str, ...]  # people or organisations, as written
-    issued: Moment
-    updated: Moment
+    issued: Moment | None  # None: a source with neither a published nor an accessed date ("n.d.")
+    updated: Moment | None
     container: str  # the site's title
     publisher: str
     url: str  # the permanent URL
@@ -37,8 +37,9 @@ class Citation:
     def text(self) -> str:
         """APA-like: Author. (2023, March 27). Title [Incident record fire-x]. Site. Last updated …. URL"""
         who = (_names(self.authors) or self.container).rstrip(".")
-        when = f"{self.issued.year}, {self.issued.value:%B} {self.issued.value.day}"
-        updated = f" Last updated {self.updated.human()}." if self.updated != self.issued else ""
+        issued = self.issued
+        when = f"{issued.year}, {issued.value:%B} {issued.value.day}" if issued is not None else "n.d."
+        updated = f" Last updated {self.updated.human()}." if self.updated not in (None, issued) else ""
         site = f" {self.container}." if self.container != who else ""
         return f"{who}. ({when}). {self.title} [{self.kind} {self.key}].{site}{updated} {self.url}"
 
@@ -47,29 +48,35 @@ class Citation:
         fields = [
             ("title", "{" + _tex(self.title) + "}"),  # double braces: keep the title's capitals
             ("author", " and ".join("{" + _tex(a) + "}" for a in self.authors or (self.container,))),
-            ("year", str(self.issued.year)),
-            ("month", MONTHS[self.issued.value.month - 1]),
+            *((("year", str(self.issued.year)), ("month", MONTHS[self.issued.value.month - 1]))
+              if self.issued is not None else ()),
             ("howpublished", _tex(self.container)),
             ("publisher", _tex(self.publisher or self.container)),
             ("url", self.url),
-            ("note", _tex(f"{self.kind} {self.key}, last updated {self.updated.date.isoformat()}")),
+            ("note", _tex(self._note(", "))),
         ]
         lines = [f"  {name} = {value if name == 'month' else '{' + value + '}'}" for name, value in fields]
         return f"@misc{{{_bibkey(self.key)},\n" + ",\n".join(lines) + "\n}"
 
     @property
     def csl(self) -> dict[str, object]:
-        return {
+        entry: dict[str, object] = {
             "id": self.key,
             "type": self.csl_type,
             "title": self.title,
             "author": [{"literal": a} for a in self.authors or (self.container,)],
-            "issued": {"date-parts": [_parts(self.issued)]},
-            "container-title": self.container,
-            "publisher": self.publisher or self.container,
-            "URL": self.url,
-            "note": f"{self.kind} {self.key}; last updated {self.updated.date.isoformat()}",
         }
+        if self.issued is not None:  # CSL has no "n.d.": a processor writes it for a missing date
+            entry["issued"] = {"date-parts": [_parts(self.issued)]}
+        entry.update({"container-title": self.container, "publisher": self.publisher or self.container,
+                      "URL": self.url, "note": self._note("; ")})
+        return entry
+
+    def _note(self, sep: str) -> str:
+        """The record's id and last change: "Incident record fire, last updated 2023-03-30"."""
+        if self.updated is None:
+            return f"{self.kind} {self.key}"
+        return f"{self.kind} {self.key}{sep}last updated {self.updated.date.isoformat()}"
 
     @property
     def csl_json(self) -> str:

@@ -70,12 +70,10 @@ def report_meta(config: SiteConfig, report: Report, about: Iterable[Incident]) -
 def source_meta(config: SiteConfig, source: Source) -> PageMeta:
     """The source page cites the source itself: its publisher, date and address, and the record's id."""
     url = absolute(config.base_url, path_of("source", source.id))
-    issued = source.published or source.accessed
-    citation = None
-    if issued is not None:
-        citation = Citation(source.id, "Source record", source.title, (source.publisher,) if source.publisher else (),
-                            issued, source.accessed or issued, config.title, source.publisher,
-                            source.url or url, _csl_type(source.type))
+    issued = source.published or source.accessed  # neither: cited as "n.d.", as APA does
+    citation = Citation(source.id, "Source record", source.title, (source.publisher,) if source.publisher else (),
+                        issued, source.accessed or issued, config.title, source.publisher,
+                        source.url or url, _csl_type(source.type))
     return PageMeta("article" if source.type == "article" else "website", jsonld.script(jsonld.source_record(
         config, source)), published=source.published, citation=citation)
 
