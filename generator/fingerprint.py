@@ -167,22 +167,20 @@ class TemplateDigests:
             except jinja2.TemplateNotFound:
                 self._own[name] = (b"\0missing", ())
                 return self._own[name]
-            encoded = source.encode("utf-8", "surrogateescape")
-            self._own[name] = (encoded, _referenced_templates(self.env, source, encoded))
+            self._own[name] = (source.encode("utf-8", "surrogateescape"), _referenced_templates(self.env, source))
         return self._own[name]
 
 
-# The templates a source names, by the source's digest. Parsing the theme to find them
+# The templates a source names, by the source. Parsing the theme to find them
 # costs as much as compiling it, and a preview session (or a test run of hundreds of
 # builds) would otherwise do it again on every build for templates nobody edited.
 # Docket's environments all share one syntax, so the source alone decides the names.
-_REFERENCES: dict[bytes, tuple[str | None, ...]] = {}
+_REFERENCES: dict[str, tuple[str | None, ...]] = {}
 _REFERENCES_KEPT = 2048
 
 
-def _referenced_templates(env: jinja2.Environment, source: str, encoded: bytes) -> tuple[str | None, ...]:
-    key = hashlib.blake2b(encoded, digest_size=16).digest()
-    names = _REFERENCES.get(key)
+def _referenced_templates(env: jinja2.Environment, source: str) -> tuple[str | None, ...]:
+    names = _REFERENCES.get(source)
     if names is None:
         try:
             names = tuple(meta.find_referenced_templates(env.parse(source)))
@@ -190,5 +188,5 @@ def _referenced_templates(env: jinja2.Environment, source: str, encoded: bytes) 
             names = ()  # rendering reports it; the broken source is hashed all the same
         if len(_REFERENCES) >= _REFERENCES_KEPT:
             _REFERENCES.clear()
-        _REFERENCES[key] = names
+        _REFERENCES[source] = names
     return names

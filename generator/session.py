@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemBytecodeCache
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
 
 from .codeid import code_id
@@ -117,7 +117,7 @@ class BuildSession:
                 bytecode = _QuietBytecodeCache(str(folder))
             self._env = (site_templates, make_environment(site_templates, bytecode))
         env = self._env[1]
-        listed = _files_under(site_templates)
+        listed = tuple(FileSystemLoader(str(site_templates)).list_templates()) if site_templates else ()
         if listed != self._templates_listed:
             if env.cache is not None:
                 env.cache.clear()
@@ -387,9 +387,3 @@ class _TrustedUnpickler(pickle.Unpickler):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"unexpected {module}.{name} in the cache")
 
-
-def _files_under(folder: Path | None) -> tuple[str, ...]:
-    """The files of a folder, as sorted paths relative to it; none for no folder."""
-    if folder is None or not folder.is_dir():
-        return ()
-    return tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()))
