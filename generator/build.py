@@ -31,10 +31,11 @@ from .loader import CONFIG_NAME, UsageError, load_site
 from .markdown import RenderedBody, render_all
 from .model import Content, Incident, Page, Report
 from .outfiles import ManifestEntry
+from .outputs import OutputFile
 from .pages import plan_pages
 from .parallel import Progress
 from .produce import PageOutcome, PageRecord, Producer, produce_all
-from .render import OutputFile, PageRenderer, SiteInputs
+from .render import PageRenderer, SiteInputs
 from .search import start_search
 from .session import BuildSession, LastBuild, inputs_digest
 from .sitemap import site_map_files

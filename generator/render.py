@@ -28,12 +28,6 @@ from .urls import absolute, nav_target, path_of, place_slug, relative, term_slug
 
 
 @dataclass(frozen=True, slots=True)
-class OutputFile:
-    path: str  # inside the output folder, forward slashes
-    data: bytes
-
-
-@dataclass(frozen=True, slots=True)
 class NavLink:
     title: str
     href: str

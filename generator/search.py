@@ -39,8 +39,8 @@ from .diagnostics import Diagnostics
 from .graph import SiteGraph
 from .markdown import RenderedBody
 from .model import Moment
+from .outputs import OutputFile
 from .pagefind_service import BUNDLE_DIR, SearchError, is_bundle_name, run_pagefind
-from .render import OutputFile
 from .terms import readable_tag
 from .urls import path_of, term_slug
 

@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 
 from .meta.page import last_change
 from .model import Incident, Moment, Report, SiteConfig
+from .outputs import OutputFile
 from .pages import PageJob
-from .render import OutputFile
 from .urls import absolute
 
 MAX_URLS = 50_000

@@ -52,7 +52,7 @@ from .outfiles import (
     replace_file,
     retire,
 )
-from .render import OutputFile
+from .outputs import OutputFile
 
 
 class OutputError(UsageError):
