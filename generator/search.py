@@ -31,7 +31,6 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +38,7 @@ from .diagnostics import Diagnostics
 from .graph import SiteGraph
 from .markdown import RenderedBody
 from .model import Moment
-from .outputs import OutputFile
+from .outputs import OutputFile, SearchBundle
 from .pagefind_service import BUNDLE_DIR, SearchError, is_bundle_name, run_pagefind
 from .terms import readable_tag
 from .urls import path_of, term_slug
@@ -50,14 +49,6 @@ if TYPE_CHECKING:
 SEARCH_FORMAT = 1  # part of the digest: bump when the records or the bundle change shape
 REINSTALL = "reinstall Docket's dependencies: pip install --force-reinstall 'pagefind[bin]>=1.5,<2'"
 CACHE_NAME = "search-bundle.zip"  # in .docket-cache/; "search-bundle-drafts.zip" for --drafts sessions
-
-
-@dataclass(frozen=True, slots=True)
-class SearchBundle:
-    """The bundle of the last build and the digest of the records it was made from."""
-
-    digest: str
-    files: tuple[OutputFile, ...]
 
 
 # --------------------------------------------------------------------------- records

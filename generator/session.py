@@ -30,7 +30,7 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
@@ -42,13 +42,11 @@ from .graph import SiteGraph
 from .loader import LoadedSite, RawFile
 from .markdown import BodyResult
 from .outfiles import MANIFEST
+from .outputs import SearchBundle
 from .produce import PageRecord
 from .render import PageRenderer, make_environment
 from .theme import theme_dir
 from .validate import FileResult
-
-if TYPE_CHECKING:
-    from .search import SearchBundle
 
 CACHE_DIR = ".docket-cache"
 CACHE_FILE = "session.pickle"  # builds with --drafts (and the preview) keep theirs in session-drafts.pickle
