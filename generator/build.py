@@ -23,11 +23,12 @@ from urllib.parse import urlsplit
 from .config import site_timezone
 from .contexts import PageLink
 from .diagnostics import Diagnostics
+from .errors import UsageError
 from .exports import build_date, data_listing, render_exports
 from .fingerprint import TemplateDigests
 from .graph import SiteGraph, add_citations, resolve
 from .links import check_local_links
-from .loader import CONFIG_NAME, UsageError, load_site
+from .loader import CONFIG_NAME, load_site
 from .markdown import RenderedBody, render_all
 from .model import Content, Incident, Page, Report
 from .outfiles import ManifestEntry

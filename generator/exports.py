@@ -26,8 +26,8 @@ from typing import Any
 
 from .datalisting import DataFile, DataListing
 from .dataschemas import published_schema, schema_names
+from .errors import UsageError
 from .graph import SiteGraph
-from .loader import UsageError
 from .markdown import RenderedBody
 from .model import Claim, Entity, Incident, Moment, Source
 from .outputs import OutputFile

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .errors import UsageError
 from .model import StaticFile
 from .theme import is_theme_dir, theme_assets_dir
 
@@ -48,10 +49,6 @@ _SPECIAL_KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
 )
-
-
-class UsageError(Exception):
-    """The command was pointed at something that is not a site (exit status 2)."""
 
 
 @dataclass(frozen=True, slots=True)
