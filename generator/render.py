@@ -20,6 +20,7 @@ from jinja2.runtime import Context
 from .contexts import PageLink
 from .diagnostics import Diagnostic, Diagnostics
 from .model import Entity, Incident, Page, Report, SiteConfig, Source
+from .numbers import format_number
 from .pages import PageJob
 from .stats import describe
 from .terms import Term, TermLink
@@ -67,12 +68,6 @@ def make_environment(site_templates: Path | None, bytecode_cache: jinja2.Bytecod
     env.globals["where_terms"] = where_terms
     env.globals["describe_stats"] = describe  # what the totals count: "Totals count 12 incidents; …"
     return env
-
-
-def format_number(value: int | float) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{int(value):,}"
 
 
 @pass_context
