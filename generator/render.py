@@ -21,7 +21,7 @@ from .contexts import PageLink
 from .diagnostics import Diagnostic, Diagnostics
 from .model import Entity, Incident, Page, Report, SiteConfig, Source
 from .numbers import format_number
-from .pages import PageJob
+from .pagejob import PageJob
 from .stats import describe
 from .terms import Term, TermLink
 from .theme import theme_dir

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 from .meta.page import last_change
 from .model import Incident, Moment, Report, SiteConfig
 from .outputs import OutputFile
-from .pages import PageJob
+from .pagejob import PageJob
 from .urls import absolute
 
 MAX_URLS = 50_000

@@ -29,7 +29,8 @@ from ..diagnostics import Diagnostic, Diagnostics
 from ..loader import CONTENT_KINDS, RawFile, read_text
 from ..markdown import RenderedBody, make_parser, render_body
 from ..model import Incident, Page, Report
-from ..pages import PageJob, incident_page, plain_page, report_page
+from ..pagejob import PageJob
+from ..pages import incident_page, plain_page, report_page
 from ..session import BuildSession, LastBuild
 from ..urls import output_file, path_of
 from ..validate import read_file
