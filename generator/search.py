@@ -27,13 +27,13 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 import threading
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .atomic import atomic_file
 from .diagnostics import Diagnostics
 from .graph import SiteGraph
 from .markdown import RenderedBody
@@ -272,18 +272,12 @@ def _keep(session: BuildSession | None, bundle: SearchBundle, diags: Diagnostics
     path = _cache_path(session)
     if path is None:
         return
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".search-", dir=path.parent)
-        with os.fdopen(fd, "wb") as out, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        with atomic_file(path) as out, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
             archive.comment = bundle.digest.encode("ascii")
             for file in bundle.files:  # the index files are compressed already
                 archive.writestr(zipfile.ZipInfo(file.path[len(BUNDLE_DIR) + 1:]), file.data)
-        os.replace(tmp, path)
     except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         diags.warning(f"{path.parent.name}/{path.name}", 0, "", f"cannot save the search index: {exc.strerror or exc}",
                       "the site was built; the next build runs Pagefind again")
 
