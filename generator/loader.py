@@ -1,7 +1,9 @@
 """Stage 1 — load: read the site folder from disk into plain, frozen records.
 
-This and the writer are the only stages that touch the disk. A file that is
-not UTF-8 is reported here (with the line of its first bad byte) and left out.
+This is the stage that reads the site (Jinja reads the templates itself); the
+writer, the caches and the preview's fast render write (docs/architecture.md
+says which). A file that is not UTF-8 is reported here (with the line of its
+first bad byte) and left out.
 
 Docket reads regular files, and symbolic links that resolve inside the site
 folder; everything else is refused or skipped. A link out of the site could

@@ -1,4 +1,4 @@
-"""Stage 5 — render templates: turn each planned page into bytes, one at a time.
+"""Stage 6a — render templates: turn each planned page into bytes, one at a time.
 
 Templates load through a ChoiceLoader: the site's own ``templates/`` first,
 then the default theme, which is also reachable as ``default/<name>`` so that
