@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .version import __version__
+
 if TYPE_CHECKING:
     from .build import BuildResult
 
-__version__ = "0.1.0"
+__all__ = ["__version__", "build"]
 
 
 def build(*args: Any, **kwargs: Any) -> BuildResult:

@@ -23,20 +23,23 @@ from urllib.parse import urlsplit
 from .config import site_timezone
 from .contexts import PageLink
 from .diagnostics import Diagnostics
+from .errors import UsageError
 from .exports import build_date, data_listing, render_exports
 from .fingerprint import TemplateDigests
 from .graph import SiteGraph, add_citations, resolve
 from .links import check_local_links
-from .loader import CONFIG_NAME, UsageError, load_site
+from .loader import CONFIG_NAME, LoadedSite, load_site
 from .markdown import RenderedBody, render_all
-from .model import Content, Incident, Page, Report
+from .model import Content, Incident, Page, Report, StaticFile
 from .outfiles import ManifestEntry
+from .outputs import OutputFile
+from .pagejob import PageJob
 from .pages import plan_pages
 from .parallel import Progress
 from .produce import PageOutcome, PageRecord, Producer, produce_all
-from .render import OutputFile, PageRenderer, SiteInputs
+from .render import PageRenderer, SiteInputs
 from .search import start_search
-from .session import BuildSession, LastBuild, inputs_digest
+from .session import BuildSession, LastBuild, State, inputs_digest
 from .sitemap import site_map_files
 from .validate import validate
 from .writer import StagedOutput, check_owned, remove_leftovers
@@ -86,11 +89,7 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     inputs = inputs_digest(loaded, drafts, base_path, str(target), os.environ.get("SOURCE_DATE_EPOCH"))
     last = session.unchanged(inputs, target, now) if not diags.items else None
     if last is not None and not review:  # made from exactly these inputs, and still in place: nothing to do
-        last.replay(diags)
-        if strict and diags.items:
-            diags.promote_warnings()
-            return BuildResult(diags, None, 0)
-        return BuildResult(diags, target, last.pages, 0, unpublished=last.unpublished)
+        return _replayed(last, target, diags, strict)
     content = validate(loaded, diags, session, session.jobs)
     graph = resolve(content, diags, now, drafts)
     bodies = render_all(graph, diags, session, session.jobs)
@@ -99,56 +98,108 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
         from .review import review as review_graph  # noqa: PLC0415 - only `docket check` reviews
 
         diags.extend(review_graph(graph, bodies))
-    if strict:
-        diags.promote_warnings()
-    if diags.has_errors:
+    if _stops(diags, strict):
         session.finish(None, None, diags)
         return BuildResult(diags, None, 0)
+    plan = plan_site(loaded, graph, bodies, session, diags, now, base_path)
+    if target is None:  # docket check
+        return _checked(plan, session, diags, strict, progress)
+    written = _write(plan, target, session, diags, strict=strict, reuse=cache, progress=progress)
+    if written is None:
+        return BuildResult(diags, None, 0)
+    held = unpublished(content, graph)
+    session.remember(inputs, target, next_embargo_end(content, now), written.pages, diags, held)
+    session.last = LastBuild(graph, plan.renderer, target, now, site_timezone(graph.config))
+    return BuildResult(diags, target, written.pages, written.rendered, written.changed, held)
+
+
+def _stops(diags: Diagnostics, strict: bool) -> bool:
+    """Whether the build stops before publishing: on an error, or with ``strict`` (``--strict``) on any warning.
+
+    The one place where ``strict`` promotes warnings, at each point where the build decides whether
+    to go on, so that what stops a strict build is reported as an error.
+    """
+    if strict:
+        diags.promote_warnings()
+    return diags.has_errors
+
+
+def _replayed(last: State, target: Path | None, diags: Diagnostics, strict: bool) -> BuildResult:
+    """The last build's result, when it was made from exactly these inputs: its warnings are told again."""
+    last.replay(diags)
+    if _stops(diags, strict):
+        return BuildResult(diags, None, 0)
+    return BuildResult(diags, target, last.pages, 0, unpublished=last.unpublished)
+
+
+@dataclass(frozen=True, slots=True)
+class SitePlan:
+    """Everything the site will have: the pages to render, the files made in memory and the static files."""
+
+    graph: SiteGraph
+    bodies: dict[tuple[str, str], RenderedBody]
+    renderer: PageRenderer
+    jobs: list[PageJob]
+    exports: list[OutputFile]  # the data exports, their schemas, the sitemap and robots.txt
+    static: tuple[StaticFile, ...]  # the theme's assets, then the site's static files
+    built: set[str]  # every path of the site, for the link check; the pages are added as they are made
+
+
+def plan_site(loaded: LoadedSite, graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
+              session: BuildSession, diags: Diagnostics, now: dt.datetime, base_path: str | None) -> SitePlan:
+    """Plan every page, and make the data exports and the sitemap."""
     base = base_path if base_path is not None else urlsplit(graph.config.base_url).path
     site_inputs = SiteInputs(graph.config, tuple(PageLink(p.slug, p.title) for p in graph.pages), base)
-    renderer = PageRenderer(session.environment(loaded.templates_dir, diags), site_inputs, site_dir)
+    renderer = PageRenderer(session.environment(loaded.templates_dir, diags), site_inputs, loaded.root)
     exports = list(render_exports(graph, bodies))  # first: the data page lists their sizes and row counts
     data = data_listing(exports, build_date(now, site_timezone(graph.config)))
-    jobs_planned = list(plan_pages(graph, bodies, now, data=data))
-    exports += site_map_files(graph.config, jobs_planned)  # sitemap.xml and robots.txt
-    built: set[str] = {f.target for f in (*loaded.theme_assets, *loaded.static)} | {f.path for f in exports}
-    if target is None:  # docket check
-        outcomes = produce_all(Producer(renderer, session.digests, TemplateDigests(renderer.env), {}, None, None),
-                               jobs_planned, session.jobs, progress)
-        return _checked(outcomes, exports, bodies, built, diags, strict)
+    jobs = list(plan_pages(graph, bodies, now, data=data))
+    exports += site_map_files(graph.config, jobs)  # sitemap.xml and robots.txt
+    static = (*loaded.theme_assets, *loaded.static)
+    built: set[str] = {f.target for f in static} | {f.path for f in exports}
+    return SitePlan(graph, bodies, renderer, jobs, exports, static, built)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What ``_write`` published."""
+
+    pages: int  # pages, data exports and the feed (static files not counted)
+    rendered: int  # pages rendered; the rest were unchanged and kept
+    changed: dict[str, str]  # output files whose bytes changed -> SHA-256
+
+
+def _write(plan: SitePlan, target: Path, session: BuildSession, diags: Diagnostics, *, strict: bool, reuse: bool,
+           progress: Progress | None) -> Written | None:
+    """Render or reuse every page into a staging folder and publish it whole; None when it is not published."""
     # The search index (a build that writes): Pagefind indexes while the pages render.
-    search = start_search(graph, bodies, session)
+    search = start_search(plan.graph, plan.bodies, session)
     try:
-        with StagedOutput(target, reuse=cache) as staged:
+        with StagedOutput(target, reuse=reuse) as staged:
             previous = session.pages_for(target)
-            producer = Producer(renderer, session.digests, TemplateDigests(renderer.env), previous, target,
+            producer = Producer(plan.renderer, session.digests, TemplateDigests(plan.renderer.env), previous, target,
                                 staged.root)
-            outcomes = produce_all(producer, jobs_planned, session.jobs, progress)
-            records = _take(outcomes, staged, built, diags)
-            check_local_links(bodies.values(), built, diags)
+            outcomes = produce_all(producer, plan.jobs, session.jobs, progress)
+            records = _take(outcomes, staged, plan.built, diags)
+            check_local_links(plan.bodies.values(), plan.built, diags)
             # Placed with the exports, not counted as pages.
             bundle = search.result(diags) if not diags.has_errors else []
-            if strict:
-                diags.promote_warnings()
-            if diags.has_errors:
+            if _stops(diags, strict):
                 session.finish(None, None, diags)
-                return BuildResult(diags, None, 0)
-            for file in (*exports, *bundle):
+                return None
+            for file in (*plan.exports, *bundle):
                 _keep(records, staged, file.path, producer.place(file.path, file.data))
             # The site's static files replace the theme's of the same name.
-            for static in {f.target: f for f in (*loaded.theme_assets, *loaded.static)}.values():
+            for static in {f.target: f for f in plan.static}.values():
                 _keep(records, staged, static.target, producer.place_static(static)[0])
             staged.commit()
     finally:
         search.cancel()  # when the build failed or was interrupted (nothing to stop otherwise)
     session.finish(target, records, diags)
-    pages = sum(1 for o in outcomes if o.record is not None) + len(exports)
+    pages = sum(1 for o in outcomes if o.record is not None) + len(plan.exports)
     changed = {path: r.sha256 for path, r in records.items()
                if path not in previous or previous[path].sha256 != r.sha256}
-    held = unpublished(content, graph)
-    session.remember(inputs, target, next_embargo_end(content, now), pages, diags, held)
-    session.last = LastBuild(graph, renderer, target, now, site_timezone(graph.config))
-    return BuildResult(diags, target, pages, sum(o.rendered for o in outcomes), changed, held)
+    return Written(pages, sum(o.rendered for o in outcomes), changed)
 
 
 def unpublished(content: Content, graph: SiteGraph) -> int:
@@ -183,17 +234,19 @@ def _take(outcomes: list[PageOutcome], staged: StagedOutput, built: set[str],
     return records
 
 
-def _checked(outcomes: list[PageOutcome], exports: list[OutputFile], bodies: dict[tuple[str, str], RenderedBody],
-             built: set[str], diags: Diagnostics, strict: bool) -> BuildResult:
+def _checked(plan: SitePlan, session: BuildSession, diags: Diagnostics, strict: bool,
+             progress: Progress | None) -> BuildResult:
+    """``docket check``: every page rendered, to catch template errors, and the links checked; nothing written."""
+    producer = Producer(plan.renderer, session.digests, TemplateDigests(plan.renderer.env), {}, None, None)
+    outcomes = produce_all(producer, plan.jobs, session.jobs, progress)
     for outcome in outcomes:
         diags.extend(outcome.diagnostics)
         if outcome.record is not None:
-            built.add(outcome.path)
-    check_local_links(bodies.values(), built, diags)
-    if strict:
-        diags.promote_warnings()
-    count = sum(1 for o in outcomes if o.record is not None) + len(exports)
-    return BuildResult(diags, None, count, count - len(exports))
+            plan.built.add(outcome.path)
+    check_local_links(plan.bodies.values(), plan.built, diags)
+    _stops(diags, strict)
+    count = sum(1 for o in outcomes if o.record is not None) + len(plan.exports)
+    return BuildResult(diags, None, count, count - len(plan.exports))
 
 
 def prepare_output(site_dir: Path, output: str | Path | None) -> Path:

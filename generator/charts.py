@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from .numbers import format_number
+
 ROW = 24  # the height of one bar's row: bars a finger can tell apart
 BAR = 16
 FONT = 13  # px; set on the chart, so that the width estimates hold whatever the page's font size
@@ -121,8 +123,6 @@ def _length(value: float) -> float:
 
 
 def _format(value: float) -> str:
-    # Imported here, not at the top: render.py may import this module to offer the charts to templates.
-    from .render import format_number
     return format_number(value)
 
 

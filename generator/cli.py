@@ -15,7 +15,8 @@ from pathlib import Path
 
 from . import __version__
 from .build import BuildResult, build
-from .loader import CONTENT_KINDS, UsageError
+from .errors import UsageError
+from .loader import CONTENT_KINDS
 from .report import FORMATS as REPORT_FORMATS
 from .report import render_report
 from .terminal import ProgressLine

@@ -12,7 +12,7 @@ import functools
 import hashlib
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 
 
 @functools.cache

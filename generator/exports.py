@@ -26,11 +26,11 @@ from typing import Any
 
 from .datalisting import DataFile, DataListing
 from .dataschemas import published_schema, schema_names
+from .errors import UsageError
 from .graph import SiteGraph
-from .loader import UsageError
 from .markdown import RenderedBody
 from .model import Claim, Entity, Incident, Moment, Source
-from .render import OutputFile
+from .outputs import OutputFile
 from .urls import absolute, path_of
 
 DATA_FILES = ("incidents.json", "incidents.csv", "sources.json", "sources.csv", "entities.json",

@@ -1,7 +1,9 @@
 """Stage 1 — load: read the site folder from disk into plain, frozen records.
 
-This and the writer are the only stages that touch the disk. A file that is
-not UTF-8 is reported here (with the line of its first bad byte) and left out.
+This is the stage that reads the site (Jinja reads the templates itself); the
+writer, the caches and the preview's fast render write (docs/architecture.md
+says which). A file that is not UTF-8 is reported here (with the line of its
+first bad byte) and left out.
 
 Docket reads regular files, and symbolic links that resolve inside the site
 folder; everything else is refused or skipped. A link out of the site could
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .errors import UsageError
 from .model import StaticFile
 from .theme import is_theme_dir, theme_assets_dir
 
@@ -48,10 +51,6 @@ _SPECIAL_KINDS: tuple[tuple[Callable[[int], bool], str], ...] = (
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
 )
-
-
-class UsageError(Exception):
-    """The command was pointed at something that is not a site (exit status 2)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from .version import __version__
 
 MANIFEST = ".docket-manifest.json"  # in every output: what Docket wrote there
 STAGING_MARKER = ".docket-staging"  # an empty file in a staging folder until its manifest is written

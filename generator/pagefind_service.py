@@ -19,8 +19,8 @@ import threading
 from collections.abc import Callable
 from typing import IO, Any
 
+from .outputs import OutputFile
 from .parallel import FORK_GUARD
-from .render import OutputFile
 
 BUNDLE_DIR = "pagefind"  # in the output; the search page loads pagefind/pagefind.js
 TIMEOUT = 600.0  # seconds Pagefind may take before it is stopped (10,000 incidents take about 5)

@@ -25,7 +25,7 @@ from .diagnostics import Diagnostic
 from .fingerprint import ItemDigests, TemplateDigests, fingerprint
 from .model import StaticFile
 from .outfiles import copy_hashed, destination, naming, replace_file
-from .pages import PageJob
+from .pagejob import PageJob
 from .parallel import Progress, fork_map
 from .pickling import compact
 from .render import PageRenderer

@@ -1,4 +1,4 @@
-"""Stage 5 — render templates: turn each planned page into bytes, one at a time.
+"""Stage 6a — render templates: turn each planned page into bytes, one at a time.
 
 Templates load through a ChoiceLoader: the site's own ``templates/`` first,
 then the default theme, which is also reachable as ``default/<name>`` so that
@@ -20,17 +20,12 @@ from jinja2.runtime import Context
 from .contexts import PageLink
 from .diagnostics import Diagnostic, Diagnostics
 from .model import Entity, Incident, Page, Report, SiteConfig, Source
-from .pages import PageJob
+from .numbers import format_number
+from .pagejob import PageJob
 from .stats import describe
 from .terms import Term, TermLink
 from .theme import theme_dir
 from .urls import absolute, nav_target, path_of, place_slug, relative, term_slug
-
-
-@dataclass(frozen=True, slots=True)
-class OutputFile:
-    path: str  # inside the output folder, forward slashes
-    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +68,6 @@ def make_environment(site_templates: Path | None, bytecode_cache: jinja2.Bytecod
     env.globals["where_terms"] = where_terms
     env.globals["describe_stats"] = describe  # what the totals count: "Totals count 12 incidents; …"
     return env
-
-
-def format_number(value: int | float) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{int(value):,}"
 
 
 @pass_context

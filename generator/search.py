@@ -27,20 +27,19 @@ import json
 import os
 import re
 import subprocess
-import tempfile
 import threading
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .atomic import atomic_file
 from .diagnostics import Diagnostics
 from .graph import SiteGraph
 from .markdown import RenderedBody
 from .model import Moment
+from .outputs import OutputFile, SearchBundle
 from .pagefind_service import BUNDLE_DIR, SearchError, is_bundle_name, run_pagefind
-from .render import OutputFile
 from .terms import readable_tag
 from .urls import path_of, term_slug
 
@@ -50,14 +49,6 @@ if TYPE_CHECKING:
 SEARCH_FORMAT = 1  # part of the digest: bump when the records or the bundle change shape
 REINSTALL = "reinstall Docket's dependencies: pip install --force-reinstall 'pagefind[bin]>=1.5,<2'"
 CACHE_NAME = "search-bundle.zip"  # in .docket-cache/; "search-bundle-drafts.zip" for --drafts sessions
-
-
-@dataclass(frozen=True, slots=True)
-class SearchBundle:
-    """The bundle of the last build and the digest of the records it was made from."""
-
-    digest: str
-    files: tuple[OutputFile, ...]
 
 
 # --------------------------------------------------------------------------- records
@@ -281,18 +272,12 @@ def _keep(session: BuildSession | None, bundle: SearchBundle, diags: Diagnostics
     path = _cache_path(session)
     if path is None:
         return
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".search-", dir=path.parent)
-        with os.fdopen(fd, "wb") as out, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        with atomic_file(path) as out, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
             archive.comment = bundle.digest.encode("ascii")
             for file in bundle.files:  # the index files are compressed already
                 archive.writestr(zipfile.ZipInfo(file.path[len(BUNDLE_DIR) + 1:]), file.data)
-        os.replace(tmp, path)
     except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         diags.warning(f"{path.parent.name}/{path.name}", 0, "", f"cannot save the search index: {exc.strerror or exc}",
                       "the site was built; the next build runs Pagefind again")
 

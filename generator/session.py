@@ -27,14 +27,14 @@ import io
 import json
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
 
+from .atomic import atomic_file, write_atomic
 from .codeid import code_id
 from .diagnostics import Diagnostic, Diagnostics
 from .fingerprint import ItemDigests
@@ -42,13 +42,11 @@ from .graph import SiteGraph
 from .loader import LoadedSite, RawFile
 from .markdown import BodyResult
 from .outfiles import MANIFEST
+from .outputs import SearchBundle
 from .produce import PageRecord
 from .render import PageRenderer, make_environment
 from .theme import theme_dir
 from .validate import FileResult
-
-if TYPE_CHECKING:
-    from .search import SearchBundle
 
 CACHE_DIR = ".docket-cache"
 CACHE_FILE = "session.pickle"  # builds with --drafts (and the preview) keep theirs in session-drafts.pickle
@@ -265,10 +263,8 @@ class BuildSession:
             return  # nothing was loaded or made, so nothing changed
         try:
             folder = self._ensure_cache_dir()
-            fd, tmp = tempfile.mkstemp(prefix=".session-", dir=folder)
-            with os.fdopen(fd, "wb") as out:
+            with atomic_file(folder / self._file_name) as out:
                 pickle.dump((self._header(), self.memo), out, protocol=5)
-            os.replace(tmp, folder / self._file_name)
         except OSError as exc:
             diags.warning(CACHE_DIR, 0, "", f"cannot save the build cache: {exc.strerror or exc}",
                           "the site was built; the next build starts from scratch")
@@ -302,10 +298,7 @@ def read_state(path: Path) -> State | None:
 
 
 def write_state(path: Path, state: State) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".state-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(dataclasses.asdict(state), out)
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(dataclasses.asdict(state)).encode("utf-8"))
 
 
 def manifest_stamp(output: Path) -> list[int]:

@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 
 from .meta.page import last_change
 from .model import Incident, Moment, Report, SiteConfig
-from .pages import PageJob
-from .render import OutputFile
+from .outputs import OutputFile
+from .pagejob import PageJob
 from .urls import absolute
 
 MAX_URLS = 50_000

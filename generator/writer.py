@@ -34,7 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from .loader import UsageError
+from .errors import UsageError
 from .outfiles import (
     MANIFEST,
     RESERVED,
@@ -52,7 +52,7 @@ from .outfiles import (
     replace_file,
     retire,
 )
-from .render import OutputFile
+from .outputs import OutputFile
 
 
 class OutputError(UsageError):

@@ -30,7 +30,7 @@ import pytest
 from helpers import INCIDENT, REPO, Run, assert_no_traceback, build_ok, docket, page, snapshot, stray_build_folders, write_site
 
 from generator import cli, writer
-from generator.loader import UsageError
+from generator.errors import UsageError
 from generator.writer import StagedOutput
 
 MANIFEST = ".docket-manifest.json"

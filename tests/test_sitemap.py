@@ -16,7 +16,7 @@ from lxml import etree
 
 from generator.contexts import SearchContext
 from generator.model import SiteConfig
-from generator.pages import PageJob
+from generator.pagejob import PageJob
 from generator.sitemap import site_map_files
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

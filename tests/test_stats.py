@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from generator.charts import bar_chart, year_columns
 from generator.model import Incident, Location, Moment
-from generator.render import format_number
+from generator.numbers import format_number
 from generator.stats import NOT_GIVEN, Breakdown, BreakdownRow, Statistics, describe, statistics
 from generator.urls import term_slug
 

@@ -18,9 +18,9 @@ from ..contexts import NotFoundContext, SearchContext
 from ..datalisting import DataListing
 from ..graph import SiteGraph
 from ..markdown import RenderedBody
+from ..pagejob import PageJob
 from .feeds import all_feeds
 from .items import card_page, entity_page, home, incident_page, plain_page, report_page, source_page, unpublished
-from .job import PageJob
 from .lists import (
     corrections_pages,
     data_page,
@@ -33,7 +33,7 @@ from .lists import (
 from .overview import map_pages, site_statistics, statistics_page, timeline_page
 from .termpages import all_term_pages
 
-__all__ = ["PageJob", "incident_page", "plain_page", "plan_pages", "report_page", "unpublished"]
+__all__ = ["incident_page", "plain_page", "plan_pages", "report_page", "unpublished"]
 
 
 def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],

@@ -15,8 +15,8 @@ from ..contexts import FeedContext, FeedEntry
 from ..graph import SiteGraph
 from ..meta.page import last_change
 from ..model import Incident, Report
+from ..pagejob import PageJob
 from ..urls import path_of
-from .job import PageJob
 
 # Term kinds whose pages list incidents, and so have a feed (a publisher's page lists sources).
 FEED_TERMS = ("tag", "country", "place", "year")

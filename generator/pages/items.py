@@ -24,11 +24,11 @@ from ..markdown import RenderedBody
 from ..meta import entity_meta, incident_meta, report_meta, source_meta
 from ..meta.card import card_path, incident_card
 from ..model import Entity, Incident, Page, Publishing, Report, Source, Update
+from ..pagejob import PageJob
 from ..stats import statistics
 from ..terms import Term, TermLink
 from ..urls import path_of, place_slug, term_slug
 from .feeds import feed_path
-from .job import PageJob
 from .maps import incidents_map, location_map, place_groups, related_map, world_map
 
 

@@ -21,8 +21,8 @@ from ..graph import SiteGraph
 from ..meta import data_meta
 from ..meta.page import last_change
 from ..model import Incident, Report
+from ..pagejob import PageJob
 from .feeds import feed_path
-from .job import PageJob
 from .paging import paginate, titled
 
 CORRECTIONS_POLICY = "corrections-policy"

@@ -10,9 +10,9 @@ from ..charts import bar_chart, year_columns
 from ..contexts import MapContext, StatisticsContext, TimelineContext, TimelineMonth
 from ..graph import SiteGraph
 from ..model import Incident
+from ..pagejob import PageJob
 from ..stats import Statistics, describe, statistics
 from ..urls import path_of
-from .job import PageJob
 from .maps import has_point, place_groups, world_map
 from .paging import page_of, page_path, paginate, titled
 

@@ -9,10 +9,10 @@ from ..contexts import TermContext, TermIndexContext
 from ..geo import MapSpec
 from ..graph import SiteGraph
 from ..model import Entity
+from ..pagejob import PageJob
 from ..terms import TERM_KINDS, Term, TermLink
 from ..urls import path_of, place_slug, term_slug
 from .feeds import FEED_TERMS, feed_path
-from .job import PageJob
 from .maps import incidents_map
 from .paging import paginate, titled
 

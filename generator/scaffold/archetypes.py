@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..loader import UsageError
+from ..errors import UsageError
 
 KINDS = ("incident", "report", "source", "entity", "page")
 DEFAULTS_DIR = Path(__file__).parent / "archetypes"

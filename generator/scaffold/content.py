@@ -7,8 +7,9 @@ from pathlib import Path
 
 from slugify import slugify
 
+from ..errors import UsageError
 from ..fields import is_valid_id, reserved_problem, slug_hint
-from ..loader import CONFIG_NAME, UsageError
+from ..loader import CONFIG_NAME
 from .archetypes import DEFAULTS_DIR, archetype_path, render_archetype
 
 FOLDERS = {"incident": "incidents", "report": "reports", "source": "sources", "entity": "entities",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..loader import UsageError
+from ..errors import UsageError
 from .archetypes import render_archetype
 
 SAMPLE_DIR = Path(__file__).parent / "sample"

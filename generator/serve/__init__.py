@@ -25,7 +25,7 @@ from pathlib import Path
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from ..loader import UsageError
+from ..errors import UsageError
 from .app import PreviewApplication, ReloadHub
 from .origins import own_authorities, url_host
 from .watch import Rebuilder, Watcher, say

@@ -18,18 +18,17 @@ full build that follows replaces its files.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..atomic import write_atomic
 from ..diagnostics import Diagnostic, Diagnostics
 from ..loader import CONTENT_KINDS, RawFile, read_text
 from ..markdown import RenderedBody, make_parser, render_body
 from ..model import Incident, Page, Report
-from ..pages import PageJob, incident_page, plain_page, report_page
+from ..pagejob import PageJob
+from ..pages import incident_page, plain_page, report_page
 from ..session import BuildSession, LastBuild
 from ..urls import output_file, path_of
 from ..validate import read_file
@@ -82,7 +81,8 @@ def fast_render(session: BuildSession, site: Path, names: list[str]) -> FastResu
         data, problems = last.renderer.render(check.job)
         if data is None or problems:
             return FastResult(written)  # a template problem: the full build reports it with its context
-        _replace(last.output / output_file(check.job.path), data)
+        # A new file renamed over the old: the old one may be a hard link shared with the spare edition.
+        write_atomic(last.output / output_file(check.job.path), data, mode=0o644)
         written[output_file(check.job.path)] = hashlib.sha256(data).hexdigest()
     return FastResult(written, tuple(names), found)
 
@@ -126,17 +126,3 @@ def _page_job(last: LastBuild, item: Incident | Report | Page, body: RenderedBod
         return plain_page(graph, item, body, last.now)
     except KeyError:  # it now cites a source or names an entity the last graph does not have
         return None
-
-
-def _replace(dest: Path, data: bytes) -> None:
-    """A new file renamed over the old: the old one may be a hard link shared with the spare edition."""
-    fd, tmp = tempfile.mkstemp(prefix=".fast-", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise

@@ -28,7 +28,8 @@ import watchfiles
 from .. import parallel
 from ..build import build
 from ..diagnostics import Diagnostic, Diagnostics
-from ..loader import CONFIG_NAME, UsageError
+from ..errors import UsageError
+from ..loader import CONFIG_NAME
 from ..parallel import FORK_GUARD
 from ..session import BuildSession
 from .fast import FastResult, fast_render

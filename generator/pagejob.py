@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..contexts import Context
+from .contexts import Context
 
 
 @dataclass(frozen=True, slots=True)
