@@ -366,7 +366,8 @@ def read_entity(f: Fields, raw: RawFile) -> Entity | None:
 
 def read_authors(f: Fields) -> tuple[str, ...]:
     """``authors:`` (a list) and ``author:`` (one name), in that order, each name once."""
-    return f.texts("authors") + tuple(a for a in f.texts("author") if a not in f.texts("authors"))
+    authors = f.texts("authors")  # read once: each read reports the field's problems
+    return authors + tuple(a for a in f.texts("author") if a not in authors)
 
 
 def read_report(f: Fields, raw: RawFile) -> Report | None:
