@@ -1,0 +1,39 @@
+"""Defects a new writer found (issue 18): one mistake reported once, counts that agree, `docket new entity --kind`.
+
+Each test writes a small site inline (helpers.py) and runs the real CLI.
+"""
+
+from __future__ import annotations
+
+from helpers import build_fails, expect_only, write_site
+
+FIRE = "content/incidents/fire.md"
+
+
+def test_a_figure_that_is_not_a_number_is_not_also_missing_for_the_updates(tmp_path):
+    text = """
+        ---
+        title: Fire
+        date: 2023-03-27
+        figures:
+          killed: about 50
+          injured: 12
+        updates:
+          - date: 2023-03-28
+            note: The toll rose.
+            figures: [killed]
+          - date: 2023-03-29
+            type: correction
+            note: The toll was corrected.
+            figures: [killed, injured]
+          - date: 2023-03-30
+            note: And again.
+            figures: [killed, missing]
+        ---
+        Body.
+        """
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    expect_only(run, FIRE, 5, "figures.killed", "about 50", "killed: 50")
+    # The one figure really absent is still named; 'killed' is there, only written wrongly.
+    warned = [d.rest for d in run.warnings]
+    assert len(warned) == 1 and "'missing'" in warned[0], run.describe()
