@@ -8,6 +8,7 @@ line without a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -163,11 +164,17 @@ def run_build(args: argparse.Namespace) -> int:
     print_diagnostics(result)
     if not result.ok:
         why = " (--strict: warnings count as errors)" if args.strict and result.diagnostics.items else ""
-        print(f"docket: build failed{why}; the previous output was left as it was", file=sys.stderr)
+        print(f"docket: build failed{why}; {kept_output(args)}", file=sys.stderr)
         return EXIT_CONTENT
     print(f"docket: built {result.pages} files into {result.output} in {time.perf_counter() - started:.2f} s "
           f"({result.rendered} pages rendered, the others unchanged){held_back(result.unpublished)}")
     return EXIT_OK
+
+
+def kept_output(args: argparse.Namespace) -> str:
+    """What a failed build did to the output: nothing; said as the previous output kept only when there is one."""
+    output = Path(args.output) if args.output else Path(args.site) / "output"
+    return "the previous output was left as it was" if os.path.lexists(output) else "nothing was written"
 
 
 def held_back(count: int) -> str:

@@ -5,7 +5,7 @@ Each test writes a small site inline (helpers.py) and runs the real CLI.
 
 from __future__ import annotations
 
-from helpers import build_fails, expect_only, write_site
+from helpers import build_fails, docket, expect_only, write_site
 
 FIRE = "content/incidents/fire.md"
 
@@ -37,3 +37,13 @@ def test_a_figure_that_is_not_a_number_is_not_also_missing_for_the_updates(tmp_p
     # The one figure really absent is still named; 'killed' is there, only written wrongly.
     warned = [d.rest for d in run.warnings]
     assert len(warned) == 1 and "'missing'" in warned[0], run.describe()
+
+
+def test_a_failed_first_build_does_not_speak_of_a_previous_output(tmp_path):
+    site = write_site(tmp_path, {FIRE: "---\ntitle: Fire\ndate: 2023-13-45\n---\nBody.\n"})
+    run = docket("build", site)
+    assert run.returncode == 1 and not (site / "output").exists(), run.describe()
+    last = run.stderr.splitlines()[-1]
+    assert last == "docket: build failed; nothing was written", run.describe()
+    seeded = build_fails(site)  # with a previous output, it says that output was kept
+    assert seeded.stderr.splitlines()[-1] == "docket: build failed; the previous output was left as it was"
