@@ -8,6 +8,7 @@ line without a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from .loader import CONTENT_KINDS
 from .report import FORMATS as REPORT_FORMATS
 from .report import render_report
 from .terminal import ProgressLine
+from .validate import ENTITY_KINDS
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -95,7 +97,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="start a new site, or a new incident, report, source, entity or page",
                        usage='%(prog)s site DIR\n'
-                       '       %(prog)s KIND "Title" [SITE_DIR] [--site SITE_DIR] [--slug SLUG]',
+                       '       %(prog)s KIND "Title" [SITE_DIR] [--site SITE_DIR] [--slug SLUG]\n'
+                       '       %(prog)s entity "Name" [--kind person|organisation|place]',
                        description="'docket new site DIR' writes a small site that builds at once. "
                        "'docket new KIND \"Title\"' writes a new content file from the site's archetypes/KIND.md "
                        "(or the default one), ready to edit. See docs/writing.md.")
@@ -104,6 +107,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("title", metavar="TITLE", help="the title (the file name is made from it); for 'site': the folder")
     p.add_argument("site", nargs="?", default=".", metavar="SITE_DIR", help="the folder holding site.yaml (default: .)")
     p.add_argument("--slug", help="the new file's id and name, instead of one made from the title")
+    p.add_argument("--kind", dest="entity_kind", choices=ENTITY_KINDS,
+                   help="for an entity: person, organisation (the default) or place")
     add_site_option(p)
     p.set_defaults(run=run_new)
     return parser
@@ -164,11 +169,17 @@ def run_build(args: argparse.Namespace) -> int:
     print_diagnostics(result)
     if not result.ok:
         why = " (--strict: warnings count as errors)" if args.strict and result.diagnostics.items else ""
-        print(f"docket: build failed{why}; the previous output was left as it was", file=sys.stderr)
+        print(f"docket: build failed{why}; {kept_output(args)}", file=sys.stderr)
         return EXIT_CONTENT
     print(f"docket: built {result.pages} files into {result.output} in {time.perf_counter() - started:.2f} s "
           f"({result.rendered} pages rendered, the others unchanged){held_back(result.unpublished)}")
     return EXIT_OK
+
+
+def kept_output(args: argparse.Namespace) -> str:
+    """What a failed build did to the output: nothing; said as the previous output kept only when there is one."""
+    output = Path(args.output) if args.output else Path(args.site) / "output"
+    return "the previous output was left as it was" if os.path.lexists(output) else "nothing was written"
 
 
 def held_back(count: int) -> str:
@@ -210,21 +221,32 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_content, new_site
+    from .scaffold import new_content, new_site, written_kind
 
     if args.kind == "site":
         return run_new_site(args, new_site)
-    path = new_content(Path(args.site), args.kind, args.title, slug=args.slug)
+    path = new_content(Path(args.site), args.kind, args.title, slug=args.slug, entity_kind=args.entity_kind)
     print(f"docket: wrote {shown_path(path, Path(args.site))}")
+    if args.kind == "entity":
+        print(entity_kind_line(written_kind(path.read_text(encoding="utf-8")), args.entity_kind is not None))
     if is_draft(path):
         print("docket: it is a draft: 'docket serve' shows it; 'docket build' leaves it out "
               "until you remove 'draft: true'")
     return EXIT_OK
 
 
+def entity_kind_line(kind: str, chosen: bool) -> str:
+    """Which kind a new entity got, and how to choose another: `docket new` asks nothing."""
+    if not kind:
+        return "docket: it has no 'kind:' line; add one: kind: " + " | ".join(ENTITY_KINDS)
+    others = " or ".join(f"--kind {k}" for k in ENTITY_KINDS if k != kind)
+    how = "from --kind" if chosen else "the default"
+    return f"docket: kind: {kind} ({how}); for another, edit that line, or use {others}"
+
+
 def run_new_site(args: argparse.Namespace, new_site: Callable[[Path], list[Path]]) -> int:
-    if args.site != "." or args.slug:
-        raise UsageError("'docket new site' takes one folder and no --site or --slug: docket new site DIR")
+    if args.site != "." or args.slug or args.entity_kind:
+        raise UsageError("'docket new site' takes one folder and no --site, --slug or --kind: docket new site DIR")
     import shlex
 
     written = new_site(Path(args.title))

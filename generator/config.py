@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .diagnostics import Diagnostics
 from .fields import Fields
-from .frontmatter import Document, parse_yaml_mapping
+from .frontmatter import Document, parse_yaml
 from .loader import CONFIG_NAME
 from .model import NavItem, SiteConfig
 
@@ -18,8 +18,10 @@ DEFAULT_BASE_URL = "http://localhost/"
 
 
 def read_config(text: str, diags: Diagnostics) -> SiteConfig:
-    data, lines = parse_yaml_mapping(CONFIG_NAME, text, diags, what=CONFIG_NAME)
-    doc = Document(CONFIG_NAME, data or {}, lines, "", 0)
+    parsed = parse_yaml(CONFIG_NAME, text, diags, what=CONFIG_NAME)
+    data = parsed.data if parsed is not None else None
+    doc = Document(CONFIG_NAME, data or {}, parsed.lines if parsed else {}, "", 0,
+                   cuts=parsed.cuts if parsed else {})
     f = Fields(doc, diags, dt.UTC)
     f.warn_unknown(CONFIG_KEYS)
     timezone = _timezone(f)

@@ -17,7 +17,7 @@ from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
 from .frontmatter import INVALID, Document, FieldPath, dotted
-from .hints import DOT_THOUSANDS, dot_thousands_hint, figure_hint, id_problem
+from .hints import DOT_THOUSANDS, Cut, dot_thousands_hint, figure_hint, id_problem
 from .model import Moment, Reference
 from .urls import EXPECTED, UrlUse, iri_to_uri, is_windows_reserved, url_problem
 
@@ -123,8 +123,16 @@ class Fields:
             return None
         return value
 
+    def warn_cut(self, where: FieldPath) -> bool:
+        """Warn when ' #' cut the text at ``where`` short (YAML read the rest of its line as a comment)."""
+        cut = self.doc.cuts.get(where)
+        if cut is not None:
+            self.warn_at(where, cut_message(cut), cut_hint(cut))
+        return cut is not None
+
     # -- typed values ------------------------------------------------------
     def text(self, key: str, required: bool = False, default: str = "") -> str:
+        self.warn_cut(self.at + (key,))
         value = self.raw(key, required, "text")
         if value is None:
             return default
@@ -139,18 +147,25 @@ class Fields:
 
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of short texts; a single text is taken as a list of one."""
+        if self.data.get(key) is None:  # 'tags: #SanAntonio': the comment is the whole value
+            self.warn_cut(self.at + (key,))
         value = self.raw(key)
         if value is None:
             return ()
         items = value if isinstance(value, list) else [value]
         out = []
         for i, item in enumerate(items):
+            where = self.at + ((key, i) if isinstance(value, list) else (key,))
             if item is INVALID:  # already reported where it was parsed
                 continue
+            cut = self.doc.cuts.get(where)
             if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
-                where = self.at + ((key, i) if isinstance(value, list) else (key,))
-                self.error_at(where, f"expected text, got {_describe(item)}")
+                if cut is not None:  # '- #SanAntonio': the comment is the whole item
+                    self.error_at(where, cut_message(cut), cut_hint(cut))
+                else:
+                    self.error_at(where, f"expected text, got {_describe(item)}")
                 continue
+            self.warn_cut(where)
             out.append(str(item).strip())
         return tuple(dict.fromkeys(out))
 
@@ -313,6 +328,16 @@ class Fields:
             wanted = " and ".join(f"'{k}'" for k in required)
             self.error_at(where, f"expected a mapping with {wanted}")
         return out
+
+
+def cut_message(cut: Cut) -> str:
+    if not cut.value:
+        return f"is empty: ' #' starts a YAML comment, so '{cut.dropped}' is not read"
+    return f"reads as {cut.value!r}: ' #' starts a YAML comment, so '{cut.dropped}' is dropped"
+
+
+def cut_hint(cut: Cut) -> str:
+    return f"if the '#' belongs to the text, put it in quotes: {cut.quoted}; a comment goes on a line of its own"
 
 
 def is_number(value: Any) -> bool:

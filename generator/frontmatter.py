@@ -17,7 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from .diagnostics import Diagnostics
-from .hints import tab_column
+from .hints import Cut, explain_yaml_error, find_cut, tab_column
 
 # A writer's front matter has tens of values; a document that expands to more
 # than this is an alias bomb or a mistake, never an incident.
@@ -86,6 +86,8 @@ class Document:
     columns: dict[FieldPath, int] = field(default_factory=dict)  # 1-based, beside each line
     # The text of every plain value YAML read as a float: "1.000" became 1.0, a likely thousands separator
     float_texts: dict[FieldPath, str] = field(default_factory=dict)
+    # Every plain value that a ' #' on its line cut short (see Cut): the text readers decide to warn about
+    cuts: dict[FieldPath, Cut] = field(default_factory=dict)
 
     def line_of(self, path: FieldPath) -> int:
         """The line of a field, or of its nearest parent that has one."""
@@ -140,7 +142,8 @@ def parse_document(path: str, text: str, diags: Diagnostics) -> Document | None:
     parsed = parse_yaml(path, yaml_text, diags, line_offset=1, what="front matter")
     if parsed is None:
         return None
-    return Document(path, parsed.data, parsed.lines, body, body_line, parsed.columns, parsed.float_texts)
+    return Document(path, parsed.data, parsed.lines, body, body_line, parsed.columns, parsed.float_texts,
+                    parsed.cuts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,7 @@ class ParsedYaml:
     lines: dict[FieldPath, int]
     columns: dict[FieldPath, int]
     float_texts: dict[FieldPath, str]
+    cuts: dict[FieldPath, Cut] = field(default_factory=dict)
 
 
 def parse_yaml_mapping(path: str, text: str, diags: Diagnostics, *, line_offset: int = 0,
@@ -188,14 +192,14 @@ def parse_yaml(path: str, text: str, diags: Diagnostics, *, line_offset: int = 0
                     f"{what} must be a mapping of 'key: value' lines, got {_node_kind(node)}",
                     column=node.start_mark.column + 1)
         return None
-    builder = _ValueBuilder(path, diags, line_offset)
+    builder = _ValueBuilder(path, diags, line_offset, text)
     try:
         data = builder.build(node, ())
     except _TooBig as exc:
         diags.error(path, exc.line, "", str(exc), exc.hint)
         return None
     builder.lines[()] = line_offset + 1
-    return ParsedYaml(data, builder.lines, builder.columns, builder.float_texts)
+    return ParsedYaml(data, builder.lines, builder.columns, builder.float_texts, builder.cuts)
 
 
 def _report_syntax(path: str, text: str, exc: yaml.MarkedYAMLError, diags: Diagnostics, line_offset: int) -> None:
@@ -218,6 +222,14 @@ def _report_syntax(path: str, text: str, exc: yaml.MarkedYAMLError, diags: Diagn
     if tab:
         diags.error(path, line, "", f"malformed YAML: a tab at column {tab}: YAML indents with spaces",
                     "replace the tab with spaces", column=tab)
+        return
+    lines = text.split("\n")
+    explained = explain_yaml_error(lines, exc.problem or "", line - 1 - line_offset, max(column - 1, 0),
+                                   exc.context or "", exc.context_mark.line if exc.context_mark else None)
+    if explained is not None:
+        at = explained.line + 1 + line_offset
+        diags.error(path, at, explained.field, f"malformed YAML: {explained.message}", explained.hint,
+                    column=explained.column)
         return
     if exc.problem and exc.context and exc.context_mark:
         context_line = min(exc.context_mark.line + 1 + line_offset, last_line)
@@ -273,13 +285,15 @@ class _TooBig(Exception):
 class _ValueBuilder:
     """Turns composed YAML nodes into Python values, recording each one's line."""
 
-    def __init__(self, path: str, diags: Diagnostics, line_offset: int):
+    def __init__(self, path: str, diags: Diagnostics, line_offset: int, text: str):
         self.path = path
+        self.text_lines = text.split("\n")
         self.diags = diags
         self.offset = line_offset
         self.lines: dict[FieldPath, int] = {}
         self.columns: dict[FieldPath, int] = {}
         self.float_texts: dict[FieldPath, str] = {}
+        self.cuts: dict[FieldPath, Cut] = {}
         self.count = 0
         self.constructor = SafeConstructor()
 
@@ -353,7 +367,18 @@ class _ValueBuilder:
             return INVALID
         if isinstance(value, float):  # a plain value (a quoted one is text)
             self.float_texts[at] = node.value
+        if not node.style and (value is None or isinstance(value, str)):
+            self.note_cut(node, at)
         return value
+
+    def note_cut(self, node: yaml.ScalarNode, at: FieldPath) -> None:
+        """Record a plain text (or empty) value that a same-line comment may have cut short."""
+        start, end = node.start_mark, node.end_mark
+        if start.line != end.line or start.line >= len(self.text_lines):
+            return  # a plain value over several lines: rare, and its comment ends the last one
+        cut = find_cut(self.text_lines[start.line], start.column, end.column, node.value)
+        if cut is not None:
+            self.cuts[at] = cut
 
     def allowed_text(self, text: str, node: yaml.Node, at: FieldPath) -> bool:
         """Report a key or text value that holds a control character once YAML escapes are decoded."""

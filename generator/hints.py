@@ -7,8 +7,10 @@ Pure functions of the value a writer typed, shared by the front-matter readers
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 MAX_ID = 120
 _NUMBER = r"\d+(?:\.\d+)?"
@@ -144,3 +146,122 @@ def tab_column(line_text: str, column: int, problem: str) -> int:
     if "tab" in problem and "\t" in line_text:
         return line_text.index("\t") + 1
     return 0
+
+
+# -- ' #' that cuts a plain value short --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """A plain value followed on its line by what YAML reads as a comment: 'title: Case #2: 53 die'."""
+
+    value: str  # what YAML read: 'Case' ('' when the comment is the whole value)
+    dropped: str  # the comment, '#2: 53 die'
+    quoted: str  # the line as the writer likely meant it, without its indent: 'title: "Case #2: 53 die"'
+
+
+# A comment after a value, as YAML sees it: whitespace, then '#'. It was likely meant as text when the
+# '#' is followed by a character ('#2', '#SanAntonio') or, after a value, by one space only
+# ('Fire # 2'); 'place:    # e.g. a town', set apart as the archetypes write comments, was not.
+_COMMENT_AFTER = re.compile(r"([ \t]+)#(\S?)")
+
+
+def find_cut(line: str, start: int, end: int, value: str) -> Cut | None:
+    """The Cut of a plain one-line value at columns ``start``-``end`` of ``line``, or None."""
+    m = _COMMENT_AFTER.match(line, end)
+    if m is None or not (m[2] or (value and len(m[1]) == 1)):
+        return None
+    dropped = line[m.end(1):].rstrip()
+    meant = (line[start:end] + m[1] + dropped) if value else dropped
+    prefix = line[:start].strip()
+    return Cut(value, dropped, f"{prefix} {json.dumps(meant, ensure_ascii=False)}".strip())
+
+
+# -- YAML syntax errors in the writer's words --------------------------------------------------
+
+# One 'key: value' line, maybe a list item's first key: its indent and dash, the key, the value.
+_KEY_LINE = re.compile(r"^(?P<lead>[ \t]*(?:-[ \t]+)?)(?P<key>[^\s#'\"\[\]{}&*!|>%@`,-][^:#]*?):"
+                       r"(?:[ \t]+(?P<value>.*?))?[ \t]*$")
+_EMPTY_COLLECTION = re.compile(r"^(?P<value>\[\]|\{\})[ \t]*(?:#.*)?$")
+_FLOW_LIST = re.compile(r"^\[(?P<items>.*?)\]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxExplained:
+    """A YAML syntax error told by the field it is in and the line to write instead."""
+
+    line: int  # 0-based, in the YAML text
+    column: int  # 1-based, of the key
+    field: str
+    message: str
+    hint: str
+
+
+def explain_yaml_error(lines: list[str], problem: str, line: int, column: int,
+                       context: str, context_line: int | None) -> SyntaxExplained | None:
+    """What a writer did to get PyYAML's ``problem`` at ``line``/``column`` (0-based), or None.
+
+    Three mistakes a new writer makes, each recognised by the text itself: ': ' inside a plain
+    value, list items under an archetype's 'key: []', and ' #' inside a '[...]' list.
+    """
+    if problem.startswith("mapping values are not allowed") and line < len(lines):
+        return _colon_in_value(lines[line], line, column)
+    if context.startswith("while parsing a flow"):
+        # libyaml may point past the list (to the end of the text): the list is the last one opened above.
+        last = min(line if context_line is None else context_line, len(lines) - 1)
+        opened = next((i for i in range(last, -1, -1) if _opens_flow_list(lines[i])), None)
+        return _comment_in_flow_list(lines[opened], opened) if opened is not None else None
+    return _items_under_empty(lines, line)
+
+
+def _colon_in_value(text: str, line: int, column: int) -> SyntaxExplained | None:
+    m = _KEY_LINE.match(text)
+    if m is None or not m["value"] or column < m.start("value") or m["value"][0] in "'\"[{|>&*!":
+        return None  # the ':' is the key's own (an indent mistake), or the value is not plain text
+    value = m["value"].split(" #", 1)[0].rstrip()
+    fixed = f"{m['lead'].strip()} {m['key']}: {_quoted(value)}".strip()
+    return SyntaxExplained(line, column + 1, m["key"], "': ' inside a value that is not in quotes reads as the start "
+                           "of another key", f"put the whole value in quotes: {fixed}")
+
+
+def _items_under_empty(lines: list[str], line: int) -> SyntaxExplained | None:
+    """'sources: []' followed by '- ' items (or 'figures: {}' by keys): the brackets already closed it."""
+    if line >= len(lines) or not lines[line].strip():
+        return None
+    above = next((i for i in range(line - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")),
+                 None)
+    m = _KEY_LINE.match(lines[above]) if above is not None else None
+    empty = _EMPTY_COLLECTION.match(m["value"] or "") if m is not None else None
+    if m is None or empty is None or above is None:
+        return None
+    brackets, key = empty["value"], m["key"]
+    below = lines[line].lstrip()
+    deeper = len(lines[line]) - len(below) > len(m["lead"])
+    if not (below.startswith("-") if brackets == "[]" else deeper and _KEY_LINE.match(below)):
+        return None  # another mistake on the line below an empty list
+    what = ("an empty list, so the '- ' items below cannot be added to it" if brackets == "[]"
+            else "an empty mapping, so the keys below cannot be added to it")
+    return SyntaxExplained(above, m.start("key") + 1, key, f"'{key}: {brackets}' is {what}",
+                           f"remove the '{brackets}': write '{key}:' alone, with the entries indented under it")
+
+
+def _opens_flow_list(text: str) -> bool:
+    m = _KEY_LINE.match(text)
+    return m is not None and (m["value"] or "").startswith("[")
+
+
+def _comment_in_flow_list(text: str, line: int) -> SyntaxExplained | None:
+    m = _KEY_LINE.match(text)
+    flow = _FLOW_LIST.match(m["value"] or "") if m is not None else None
+    if m is None or flow is None or " #" not in f" {flow['items']}":
+        return None
+    items = [item.strip() for item in flow["items"].split(",")]
+    fixed = ", ".join(_quoted(item) if "#" in item else item for item in items)
+    return SyntaxExplained(line, m.start("key") + 1, m["key"],
+                           "' #' starts a YAML comment, which hides the rest of the line, the closing ']' included",
+                           f"put the item in quotes: {m['key']}: [{fixed}]")
+
+
+def _quoted(text: str) -> str:
+    """A double-quoted YAML scalar; JSON's escapes are YAML's."""
+    return json.dumps(text, ensure_ascii=False)

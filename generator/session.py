@@ -19,6 +19,7 @@ code.
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import dataclasses
 import datetime as dt
 import functools
@@ -30,6 +31,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
@@ -141,8 +143,11 @@ class BuildSession:
 
     def remember(self, inputs: bytes, output: Path, valid_until: float | None, pages: int,
                  diags: Diagnostics, unpublished: int = 0) -> None:
-        self.state = State(inputs.hex(), str(output), valid_until, manifest_stamp(output), pages,
-                           [dataclasses.astuple(d) for d in diags.warnings], unpublished)
+        # A warning about the cache itself was about that build's work, not the site: a build that
+        # changes nothing reuses the output and must not say it started from scratch.
+        warnings = [dataclasses.astuple(d) for d in diags.warnings if not d.path.startswith(CACHE_DIR)]
+        self.state = State(inputs.hex(), str(output), valid_until, manifest_stamp(output), pages, warnings,
+                           unpublished)
         if self.cache_dir is not None:
             with contextlib.suppress(OSError):
                 write_state(self.cache_dir / self._file_name.replace(".pickle", ".state"), self.state)
@@ -264,7 +269,7 @@ class BuildSession:
         try:
             folder = self._ensure_cache_dir()
             with atomic_file(folder / self._file_name) as out:
-                pickle.dump((self._header(), self.memo), out, protocol=5)
+                _CachePickler(out, protocol=5).dump((self._header(), self.memo))
         except OSError as exc:
             diags.warning(CACHE_DIR, 0, "", f"cannot save the build cache: {exc.strerror or exc}",
                           "the site was built; the next build starts from scratch")
@@ -366,6 +371,19 @@ class _QuietBytecodeCache(FileSystemBytecodeCache):
             super().load_bytecode(bucket)
 
 
+def _zone_by_key(zone: ZoneInfo) -> tuple[type[ZoneInfo], tuple[str]]:
+    return ZoneInfo, (zone.key,)
+
+
+class _CachePickler(pickle.Pickler):
+    """A ZoneInfo pickles itself as ``getattr(ZoneInfo, "_unpickle")``, which the unpickler must refuse
+    (getattr would reach anything); the cache stores it as ``ZoneInfo(key)``, a plain class call.
+    Docket only makes zones from site.yaml's key, so the key always names it."""
+
+    dispatch_table = copyreg.dispatch_table.copy()
+    dispatch_table[ZoneInfo] = _zone_by_key
+
+
 class _TrustedUnpickler(pickle.Unpickler):
     """Python's own advice for untrusted pickles: refuse every class but the expected ones."""
 
@@ -376,7 +394,5 @@ class _TrustedUnpickler(pickle.Unpickler):
             value = super().find_class(module, name)
             if isinstance(value, type):
                 return value
-        if module == "zoneinfo" and name == "ZoneInfo._unpickle":  # how a ZoneInfo pickles itself
-            return super().find_class(module, name)
         raise pickle.UnpicklingError(f"unexpected {module}.{name} in the cache")
 

@@ -369,3 +369,29 @@ def test_incremental_equals_full_over_random_edits(tmp_path_factory: pytest.Temp
             same_output(fast, slow, out, fresh)
         else:
             assert fast.diagnostics.report() == slow.diagnostics.report()
+
+
+def test_a_site_in_a_named_time_zone_keeps_its_cache(tmp_path: Path) -> None:
+    # A ZoneInfo pickles itself through builtins.getattr, which the cache's unpickler refuses (and must):
+    # every build after an edit discarded the cache, and --strict failed on that warning.
+    site = site_with(tmp_path / "site", {
+        "site.yaml": "title: Test site\nbase_url: https://example.org/\ntimezone: \"America/Chicago\"\n",
+        "content/incidents/night.md": incident("Night raid", date="2023-03-27 21:30"),
+    })
+    build_ok(site)
+    touch_content(site)
+    edited = build_ok(site, "--strict")
+    assert "discarded" not in edited.stderr and "warning" not in edited.stderr, edited.stderr
+    assert "(1 pages rendered" in edited.stdout, edited.stdout
+    assert "Night raid" in page(site, "incidents/night/").get_text()
+
+
+def test_a_discarded_cache_is_not_reported_again_by_a_build_that_changes_nothing(tmp_path: Path) -> None:
+    # The warning is about that build's work; the next one, which renders nothing, did not start from scratch.
+    site = site_with(tmp_path / "site")
+    build_ok(site)
+    (site / CACHE_DIR / CACHE_FILE).write_bytes(b"not a pickle at all")
+    touch_content(site)
+    assert "build cache discarded" in build_ok(site).stderr
+    again = build_ok(site, "--strict")
+    assert "(0 pages rendered" in again.stdout and "discarded" not in again.stderr, again.stderr

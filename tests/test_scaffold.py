@@ -222,6 +222,47 @@ def test_a_bad_archetype_is_one_line_naming_the_file(tmp_path, capsys, archetype
     assert sorted(p.name for p in (site / "content/incidents").iterdir()) == ["fire.md"]
 
 
+# -- docket new entity --kind -------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["person", "organisation", "place"])
+def test_new_entity_takes_its_kind_and_says_which(tmp_path, capsys, kind: str) -> None:
+    site = small_site(tmp_path)
+    code, out, err = run(capsys, "new", "entity", "Ana Pérez", site, "--kind", kind)
+    assert code == 0, err
+    assert front_matter(site / "content/entities/ana-perez.md")["kind"] == kind
+    assert f"kind: {kind}" in out, out
+    assert run(capsys, "build", site)[0] == 0
+
+
+def test_new_entity_without_a_kind_says_which_it_chose_and_how_to_change_it(tmp_path, capsys) -> None:
+    site = small_site(tmp_path)
+    code, out, err = run(capsys, "new", "entity", "Border Patrol", site)
+    assert code == 0, err
+    assert front_matter(site / "content/entities/border-patrol.md")["kind"] == "organisation"
+    said = [line for line in out.splitlines() if "kind: organisation" in line]
+    assert said and "--kind person" in said[0] and "--kind place" in said[0], out
+
+
+def test_kind_is_refused_for_other_files_and_for_unknown_kinds(tmp_path, capsys) -> None:
+    site = small_site(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        run(capsys, "new", "entity", "Ana", site, "--kind", "people")
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and all(k in err for k in ("'people'", "person", "organisation", "place")), err
+    code, _, err = run(capsys, "new", "incident", "Blaze", site, "--kind", "person")
+    assert code == 2 and "--kind" in one_error_line(err) and "entity" in err
+    assert not (site / "content/incidents/blaze.md").exists()
+
+
+def test_a_sites_entity_archetype_that_fixes_the_kind_is_refused_with_kind(tmp_path, capsys) -> None:
+    site = small_site(tmp_path, **{"archetypes/entity.md": "---\nname: {{ title | yaml }}\nkind: place\n---\n"})
+    code, _, err = run(capsys, "new", "entity", "Ana", site, "--kind", "person")
+    assert code == 2
+    message = one_error_line(err)
+    assert "archetypes/entity.md" in message and "{{ kind }}" in message, message
+    assert not (site / "content/entities/ana.md").exists()
+
+
 # -- ids, --slug, overwriting -----------------------------------------------------------
 
 def test_slug_names_the_file(tmp_path, capsys) -> None:

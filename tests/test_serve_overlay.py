@@ -311,3 +311,18 @@ def test_a_busy_port_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
     assert run.stdout == "", run.describe()  # said before anything else: no URL printed first
     lines = run.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("docket: ") and "cannot listen on 127.0.0.1:" in lines[0], lines
+
+
+def test_the_fast_render_counts_each_error_once_as_the_full_build_does(tmp_path: Path) -> None:
+    # One unknown source cited three times on a line is one diagnostic for the build; the fast
+    # render's line said '3 errors found' where the build's count said 1.
+    site = small_site(tmp_path)
+    with preview(site, log=tmp_path / "serve.log") as p:
+        assert wait_for(lambda: p.fetch("incidents/fire/")), p.output()
+        write(site, FIRE, good().replace("Crews arrived <soon> & stayed.",
+                                         "Crews [@no-such-source] arrived [@no-such-source] [@no-such-source]."))
+        assert wait_for(lambda: "docket: build failed" in p.output()), p.output()
+        log = p.output()
+        assert re.search(rf"^docket: {FIRE}: 1 error found in \d+ ms", log, re.MULTILINE), log
+        assert re.search(r"^1 error, 0 warnings$", log, re.MULTILINE), log
+        assert_healthy(p)

@@ -2,8 +2,9 @@
 
 A site's ``archetypes/KIND.md`` wins over the default one shipped in this package.
 An archetype is a Jinja template rendered in a sandbox (it is the site's text, so it
-may not reach Python objects) with three variables, ``title``, ``date`` (today,
-YYYY-MM-DD) and ``slug`` (the new file's id), and one filter, ``yaml``, which
+may not reach Python objects) with four variables, ``title``, ``date`` (today,
+YYYY-MM-DD), ``slug`` (the new file's id) and ``kind`` (an entity's, from ``--kind``;
+"organisation" by default), and one filter, ``yaml``, which
 quotes a text so that it stays one YAML string whatever it contains.
 """
 
@@ -22,7 +23,9 @@ from ..errors import UsageError
 KINDS = ("incident", "report", "source", "entity", "page")
 DEFAULTS_DIR = Path(__file__).parent / "archetypes"
 SITE_ARCHETYPES = "archetypes"
-KNOWN = "archetypes know {{ title }}, {{ date }}, {{ slug }} and the filter 'yaml' (see docs/writing.md)"
+KNOWN = ("archetypes know {{ title }}, {{ date }}, {{ slug }}, {{ kind }} and the filter 'yaml' "
+         "(see docs/writing.md)")
+DEFAULT_ENTITY_KIND = "organisation"
 
 
 def yaml_quoted(value: object) -> str:
@@ -43,14 +46,16 @@ def archetype_path(site: Path, kind: str) -> Path:
     return own if own.is_file() else DEFAULTS_DIR / f"{kind}.md"
 
 
-def render_archetype(path: Path, shown: str, title: str, slug: str, today: dt.date) -> str:
+def render_archetype(path: Path, shown: str, title: str, slug: str, today: dt.date,
+                     kind: str = DEFAULT_ENTITY_KIND) -> str:
     """The archetype at ``path`` filled in; a bad one is a one-line UsageError naming ``shown``."""
     try:
         source = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{shown}: archetype is not UTF-8 text") from None
     try:
-        return _environment().from_string(source).render(title=title, date=today.isoformat(), slug=slug)
+        return _environment().from_string(source).render(title=title, date=today.isoformat(), slug=slug,
+                                                           kind=kind)
     except jinja2.TemplateSyntaxError as exc:
         raise UsageError(f"{shown}:{exc.lineno}: bad placeholder: {_plain(exc)}; {KNOWN}") from None
     except Exception as exc:  # an unknown name, the sandbox's refusal, {{ 1/0 }}: the archetype is the site's code

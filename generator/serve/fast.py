@@ -72,7 +72,9 @@ def fast_render(session: BuildSession, site: Path, names: list[str]) -> FastResu
     checks = [_check(last, site, name) for name in names]
     if not checks or not all(c.known for c in checks):
         return FastResult()  # all or nothing: the full build decides
-    found = tuple(d for c in checks for d in c.diagnostics)
+    # Each diagnostic once, as the full build counts them: a source cited three times on a line is
+    # one error there, and the preview's line must not say three.
+    found = tuple(dict.fromkeys(d for c in checks for d in c.diagnostics))
     if any(d.is_error for d in found) or any(c.job is None for c in checks):
         return FastResult({}, tuple(names), found)
     written: dict[str, str] = {}
