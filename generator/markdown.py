@@ -22,6 +22,7 @@ from slugify import slugify
 
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .graph import SiteGraph
+from .mdlimits import docket_limits_plugin
 from .mdplugins import (
     docket_anchors_plugin,
     docket_footnote_style_plugin,
@@ -97,6 +98,7 @@ def make_parser(allow_html: bool) -> MarkdownIt:
     md.use(docket_anchors_plugin, slug_func=heading_slug, levels=(2, 3))
     md.use(docket_references_plugin)
     md.use(docket_footnote_style_plugin)
+    md.use(docket_limits_plugin)
     return md
 
 
@@ -165,6 +167,10 @@ class PageContext:
     def refuse(self, what: str, href: str, problem: str, line: int) -> None:
         """A Markdown link or image whose URL the site's URL policy does not allow."""
         self.diags.error(self.path, self._line(line), "body", f"{what} {href[:80]!r}: {problem}", EXPECTED["body"])
+
+    def report(self, severity: str, message: str, hint: str, line: int) -> None:
+        """Any other finding of the parser's plugins (``mdlimits``) on a line of the body."""
+        self.diags.add(severity, self.path, self._line(line), "body", message, hint)
 
     def local(self, href: str, line: int) -> str:
         """Make a root-relative link relative, and note it so the build can check it leads somewhere."""
