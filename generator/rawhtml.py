@@ -8,8 +8,9 @@ afresh in every process), and the raw pieces are put back. nh3's attribute filte
 marked values as they were and gives every other id and class the prefix ``user-content-`` (as
 GitHub does): a writer's ``id="main"`` cannot become a second ``#main``, nor ``class="draft-banner"``
 pass for the theme's banner. The same filter holds every ``href`` and ``src`` to the site's URL
-policy (``urls.url_problem``): a ``//host`` or ``javascript:`` URL is removed, and the writer
-warned on its line.
+policy (``urls.url_problem``): a ``//host`` URL is removed, and the writer warned on its line
+(as for a ``javascript:`` URL, which nh3 removes before the filter sees it: Python's own HTML
+parser finds those for the warning).
 
 The marking can rely on a regular expression because it only ever reads Docket's own renderer
 output, where text and attribute values are escaped: ``id="`` occurs nowhere but as an attribute.
@@ -21,6 +22,7 @@ import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import nh3
@@ -104,7 +106,47 @@ def sanitise(html: str, pieces: Sequence[RawPiece], refuse: Refusal) -> str:
                            filter_style_properties={"text-align"}, tags=ALLOWED_TAGS)
     for what, value, problem in refused:
         refuse(what, value, problem, _line_of(value, pieces))
+    told = {value for _, value, _ in refused}
+    for what, value, problem, line in _unsafe_urls(pieces):  # those nh3 removed before asking the filter
+        if value not in told:
+            told.add(value)
+            refuse(what, value, problem, line)
     return clean
+
+
+class _UrlFinder(HTMLParser):
+    """The ``href`` of every ``<a>`` and the ``src`` of every ``<img>`` in a piece of raw HTML, with its line."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = {"a": "href", "img": "src"}.get(tag)
+        for name, value in attrs:
+            if name == wanted and value is not None:
+                self.found.append(("link" if tag == "a" else "image", value, self.getpos()[0]))
+
+
+def _unsafe_urls(pieces: Sequence[RawPiece]) -> list[tuple[str, str, str, int]]:
+    """URLs in raw HTML outside the policy, found by Python's own HTML parser, for the warnings only.
+
+    nh3 drops a URL whose scheme it does not allow (``javascript:``) before the attribute filter
+    sees it, so the filter cannot tell the writer; nh3 still does the removing, so a URL this
+    parser reads differently is never kept because of it.
+    """
+    out = []
+    for piece in pieces:
+        if "href" not in piece.text and "src" not in piece.text:
+            continue
+        finder = _UrlFinder()
+        finder.feed(piece.text)
+        finder.close()
+        for what, value, line in finder.found:
+            problem = url_problem(value, "body")
+            if problem:
+                out.append((what, value, problem, piece.line + line - 1))
+    return out
 
 
 def _line_of(value: str, pieces: Sequence[RawPiece]) -> int:

@@ -61,8 +61,9 @@ def test_a_protocol_relative_link_in_raw_html_loses_its_url_with_a_warning(tmp_p
     run = build_ok(site)
     expect(run, FIRE, 7, "body", "//evil.example/", "protocol-relative", severity="warning")
     expect(run, FIRE, 7, "body", "//evil.example/x.png", severity="warning")
+    expect(run, FIRE, 9, "body", "javascript:alert(1)", "scheme javascript", severity="warning")
     main = main_content(page(site, "incidents/fire/"))
     assert not [t for t in main.find_all(True) if (t.get("href") or t.get("src") or "").startswith("//")]
     assert main.find("a", string="fine")["href"] == "https://ok.example/"
     assert main.find("a", string="this") is not None  # the text stays
-    assert not main.find("a", string="js").get("href")  # nh3 removes other schemes before the policy sees them
+    assert not main.find("a", string="js").get("href")
