@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import BuildResult, build
+from .diagnostics import printable
 from .errors import UsageError
 from .loader import CONTENT_KINDS
 from .report import FORMATS as REPORT_FORMATS
@@ -37,10 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except UsageError as exc:  # the writer's OutputError included: it names the output folder
-        print(f"docket: error: {exc}", file=sys.stderr)
+        print(f"docket: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:  # anything else the machine refused (docket new, serve's port)
-        print(f"docket: error: {describe_os_error(exc)}", file=sys.stderr)
+        print(f"docket: error: {printable(describe_os_error(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -171,7 +172,8 @@ def run_build(args: argparse.Namespace) -> int:
         why = " (--strict: warnings count as errors)" if args.strict and result.diagnostics.items else ""
         print(f"docket: build failed{why}; {kept_output(args)}", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"docket: built {result.pages} files into {result.output} in {time.perf_counter() - started:.2f} s "
+    output = printable(str(result.output))
+    print(f"docket: built {result.pages} files into {output} in {time.perf_counter() - started:.2f} s "
           f"({result.rendered} pages rendered, the others unchanged){held_back(result.unpublished)}")
     return EXIT_OK
 
@@ -226,7 +228,7 @@ def run_new(args: argparse.Namespace) -> int:
     if args.kind == "site":
         return run_new_site(args, new_site)
     path = new_content(Path(args.site), args.kind, args.title, slug=args.slug, entity_kind=args.entity_kind)
-    print(f"docket: wrote {shown_path(path, Path(args.site))}")
+    print(f"docket: wrote {printable(str(shown_path(path, Path(args.site))))}")
     if args.kind == "entity":
         print(entity_kind_line(written_kind(path.read_text(encoding="utf-8")), args.entity_kind is not None))
     if is_draft(path):
@@ -250,10 +252,10 @@ def run_new_site(args: argparse.Namespace, new_site: Callable[[Path], list[Path]
     import shlex
 
     written = new_site(Path(args.title))
-    folder = shlex.quote(args.title)  # the commands below are meant to be pasted into a shell
-    print(f"docket: created the site {args.title} ({len(written)} files). Next:\n"
+    folder = printable(shlex.quote(args.title))  # the commands below are meant to be pasted into a shell
+    print(f"docket: created the site {printable(args.title)} ({len(written)} files). Next:\n"
           f"  docket serve {folder}    # preview it while you edit\n"
-          f"  docket build {folder}    # build it into {Path(args.title) / 'output'}")
+          f"  docket build {folder}    # build it into {printable(str(Path(args.title) / 'output'))}")
     return EXIT_OK
 
 

@@ -31,7 +31,8 @@ class Diagnostic:
     column: int = 0  # 1-based; 0 when unknown. Not in the text form (editors jump to the line)
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        # The path is kept exact for programs (json); on a terminal a file name is the writer's text too.
+        where = f"{printable(self.path)}:{self.line}" if self.line else printable(self.path)
         what = f"{self.field}: {self.message}" if self.field else self.message
         text = f"{where}: {self.severity}: {what}"
         return f"{text}; {self.hint}" if self.hint else text
@@ -94,7 +95,19 @@ class Diagnostics:
 
 def _one_line(text: str) -> str:
     """Editors and terminals read one diagnostic per line: fold newlines, escape control characters."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in " ".join(text.split()))
+    return printable(" ".join(text.split()))
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: every character that is not printable escaped as repr does.
+
+    A file name or a value may hold ESC (a terminal's escape sequences: colours, the window title,
+    clearing the screen), other controls, or a bidi override that shows what follows reversed;
+    printed as "\\x1b" or "\\u202e", it says what is there and does nothing.
+    """
+    if text.isprintable():  # the common case, checked in C
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def _plural(n: int, word: str) -> str:

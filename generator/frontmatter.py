@@ -18,6 +18,7 @@ from yaml.constructor import SafeConstructor
 
 from .diagnostics import Diagnostics
 from .hints import Cut, explain_yaml_error, find_cut, tab_column
+from .invisible import BIDI_HINT, clean_body, describe, without_bidi
 
 # A writer's front matter has tens of values; a document that expands to more
 # than this is an alias bomb or a mistake, never an incident.
@@ -142,6 +143,7 @@ def parse_document(path: str, text: str, diags: Diagnostics) -> Document | None:
     parsed = parse_yaml(path, yaml_text, diags, line_offset=1, what="front matter")
     if parsed is None:
         return None
+    body = clean_body(path, body, body_line, diags)
     return Document(path, parsed.data, parsed.lines, body, body_line, parsed.columns, parsed.float_texts,
                     parsed.cuts)
 
@@ -365,6 +367,11 @@ class _ValueBuilder:
             return INVALID
         if isinstance(value, str) and not self.allowed_text(value, node, at):
             return INVALID
+        if isinstance(value, str):
+            value, bidi = without_bidi(value)
+            if bidi:  # see invisible.py: removed, as from a body, not refused
+                self.diags.warning(self.path, self.line(node), dotted(at), f"{describe(bidi)} removed",
+                                   BIDI_HINT, column=node.start_mark.column + 1)
         if isinstance(value, float):  # a plain value (a quoted one is text)
             self.float_texts[at] = node.value
         if not node.style and (value is None or isinstance(value, str)):

@@ -13,7 +13,6 @@ from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import unquote
 
-import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -22,6 +21,7 @@ from slugify import slugify
 
 from .diagnostics import Diagnostic, Diagnostics, did_you_mean
 from .graph import SiteGraph
+from .mdlimits import docket_limits_plugin
 from .mdplugins import (
     docket_anchors_plugin,
     docket_footnote_style_plugin,
@@ -30,6 +30,7 @@ from .mdplugins import (
 from .model import Entity, Incident, Page, Report, Source
 from .parallel import fork_map
 from .pickling import compact
+from .rawhtml import USER_PREFIX, RawPiece, docket_raw_html_plugin, sanitise
 from .urls import EXPECTED, path_of, relative
 
 Item = Incident | Report | Source | Entity | Page
@@ -39,7 +40,7 @@ TEMPLATE_IDS = {"main", "content", "top", "summary", "figures", "claims", "sourc
                 "entities", "related", "coverage", "updates", "tags", "footnotes", "incidents",
                 "reports", "site-nav", "skip", "notes", "terms-caption", "more-on", "covered", "cited-by",
                 "claims-made"}
-PREFIXES = ("source-", "cite-", "fn")
+PREFIXES = ("source-", "cite-", "fn", USER_PREFIX)  # USER_PREFIX: ids written in raw HTML
 TOC_MIN_HEADINGS = 3
 
 
@@ -97,6 +98,8 @@ def make_parser(allow_html: bool) -> MarkdownIt:
     md.use(docket_anchors_plugin, slug_func=heading_slug, levels=(2, 3))
     md.use(docket_references_plugin)
     md.use(docket_footnote_style_plugin)
+    md.use(docket_limits_plugin)
+    md.use(docket_raw_html_plugin)
     return md
 
 
@@ -166,6 +169,15 @@ class PageContext:
         """A Markdown link or image whose URL the site's URL policy does not allow."""
         self.diags.error(self.path, self._line(line), "body", f"{what} {href[:80]!r}: {problem}", EXPECTED["body"])
 
+    def refuse_raw(self, what: str, href: str, problem: str, line: int) -> None:
+        """A URL in raw HTML that the URL policy does not allow: removed, so a warning."""
+        self.diags.warning(self.path, self._line(line), "body", f"raw HTML {what} {href[:80]!r}: {problem}; removed",
+                           EXPECTED["body"])
+
+    def report(self, severity: str, message: str, hint: str, line: int) -> None:
+        """Any other finding of the parser's plugins (``mdlimits``) on a line of the body."""
+        self.diags.add(severity, self.path, self._line(line), "body", message, hint)
+
     def local(self, href: str, line: int) -> str:
         """Make a root-relative link relative, and note it so the build can check it leads somewhere."""
         path, sep, rest = href.partition("?") if "?" in href else href.partition("#")
@@ -210,9 +222,12 @@ def render_body(md: MarkdownIt, graph: SiteGraph, item: Item, page_path: str) ->
     context = PageContext(graph, diags, item.path, item.body_line, page_path, listed_sources(item))
     env: dict[str, Any] = {"resolver": context}
     tokens = md.parse(item.body, env)
-    html = md.renderer.render(tokens, md.options, env)
-    if graph.config.allow_html:
-        html = sanitise(html)
+    if graph.config.allow_html:  # scripts, handlers, unsafe URLs and the theme's ids and classes go
+        pieces: list[RawPiece] = []
+        env["raw_html"] = pieces
+        html = sanitise(md.renderer.render(tokens, md.options, env), pieces, context.refuse_raw)
+    else:
+        html = md.renderer.render(tokens, md.options, env)
     body = RenderedBody(Markup(html), _toc(tokens), context.numbered_sources(), tuple(sorted(context.order)),
                         dict(context.uses), tuple(context.local_links))
     return BodyResult(body, tuple(diags.items), tuple(context.answers))
@@ -242,19 +257,6 @@ def _toc(tokens: list[Token]) -> tuple[TocEntry, ...]:
                             for c in children if c.type in ("text", "code_inline", "wikilink"))
             entries.append(TocEntry(int(token.tag[1]), str(token.attrGet("id")), title.strip()))
     return tuple(entries) if len(entries) >= TOC_MIN_HEADINGS else ()
-
-
-ALLOWED_ATTRIBUTES = {"*": {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden", "role"},
-                      "a": {"href"}, "img": {"src", "alt", "width", "height"},
-                      "td": {"colspan", "rowspan", "style"}, "th": {"colspan", "rowspan", "style", "scope"},
-                      "ol": {"start", "type"}, "time": {"datetime"}}  # type="a": lettered notes
-
-
-def sanitise(html: str) -> str:
-    """Where a site allows raw HTML: keep markup, drop scripts, handlers and unsafe URLs."""
-    return nh3.clean(html, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-                     link_rel="noopener noreferrer", filter_style_properties={"text-align"},
-                     tags=nh3.ALLOWED_TAGS | {"sup", "sub", "section", "figure", "figcaption", "time"})
 
 
 class BodyCache(Protocol):

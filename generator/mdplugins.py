@@ -43,6 +43,8 @@ class Resolver(Protocol):
 
     def refuse(self, what: str, href: str, problem: str, line: int) -> None: ...
 
+    def report(self, severity: str, message: str, hint: str, line: int) -> None: ...
+
 
 def citation_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[@", state.pos):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import PurePosixPath
 
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, printable
 
 FORMATS = ("text", "json", "github")
 # Bumped when a key of the JSON report is removed or changes meaning (adding one does not).
@@ -60,7 +60,18 @@ def _json_report(diags: Diagnostics, path_prefix: str) -> str:
         "diagnostics": [_json_item(d, path_prefix) for d in diags.sorted()],
         "counts": {"errors": errors, "warnings": warnings},
     }
-    return json.dumps(report, ensure_ascii=False, indent=2)
+    return _ascii_escaped_invisible(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+def _ascii_escaped_invisible(text: str) -> str:
+    """JSON text with every character a terminal would act on written as a \\u escape.
+
+    The values stay exact for a program (a file name with ESC is still that name), and the report
+    printed on a terminal cannot rewrite it. Only the indentation's newlines and spaces are kept.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in "\n " else json.dumps(ch)[1:-1] for ch in text)
 
 
 def _json_item(d: Diagnostic, path_prefix: str) -> dict[str, str | int]:
@@ -90,7 +101,7 @@ def github_annotation(d: Diagnostic, path_prefix: str = "") -> str:
     ``line`` and ``col`` are left out when unknown (0): GitHub then annotates the whole file.
     """
     properties = []
-    path = prefixed(d.path, path_prefix)
+    path = printable(prefixed(d.path, path_prefix))
     if path:
         properties.append(("file", path))
     if d.line:
@@ -100,7 +111,7 @@ def github_annotation(d: Diagnostic, path_prefix: str = "") -> str:
     if d.field:
         properties.append(("title", d.field))
     head = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
-    message = f"{d.message}; {d.hint}" if d.hint else d.message
+    message = printable(f"{d.message}; {d.hint}" if d.hint else d.message)
     command = "error" if d.is_error else "warning"
     return f"::{command} {head}::{escape_data(message)}" if head else f"::{command}::{escape_data(message)}"
 

@@ -216,8 +216,11 @@ def assert_inert(html: str, where: str) -> None:
 
 
 def visible(text: str) -> str:
-    """Text with all whitespace and control characters removed, to compare source and page."""
-    return re.sub(r"[\s\x00-\x1f\x7f-\x9f\ufeff]+", "", text)
+    """Text with all whitespace, control and bidi characters removed, to compare source and page.
+
+    Docket removes control and bidi characters from bodies and bidi controls from front matter.
+    """
+    return re.sub(r"[\s\x00-\x1f\x7f-\x9f\ufeff\u202a-\u202e\u2066-\u2069]+", "", text)
 
 
 # --------------------------------------------------------------------------

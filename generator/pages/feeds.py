@@ -10,17 +10,21 @@ of them, or which ones they are, changes. Term and entity pages link their own f
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from ..contexts import FeedContext, FeedEntry
 from ..graph import SiteGraph
 from ..meta.page import last_change
 from ..model import Incident, Report
 from ..pagejob import PageJob
-from ..urls import path_of
+from ..urls import path_of, term_slug
 
 # Term kinds whose pages list incidents, and so have a feed (a publisher's page lists sources).
 FEED_TERMS = ("tag", "country", "place", "year")
 TERM_LABELS = {"tag": "tagged", "country": "in", "place": "in", "year": "in"}
+# An entry names at most this many of its item's tags: an incident filed under n tags is an entry
+# in n tag feeds, and all its tags in each would make the site's feeds cost n * n.
+FEED_CATEGORIES = 10
 
 
 def feed_path(page_path: str) -> str:
@@ -42,7 +46,7 @@ def all_feeds(graph: SiteGraph) -> Iterator[PageJob]:
             items: list[Incident | Report] = [*term.incidents, *term.reports]
             yield _feed(path_of(kind, term.slug), f"{title}: {TERM_LABELS[kind]} {term.name}",
                         f"New and updated incidents and reports {TERM_LABELS[kind]} {term.name}.",
-                        newest(items, size))
+                        newest(items, size, term.slug if kind == "tag" else ""))
     for entity in graph.entities.values():
         named = graph.entity_incidents.get(entity.id, ())
         yield _feed(path_of("entity", entity.id), f"{title}: {entity.name}",
@@ -55,16 +59,35 @@ def _feed(page_path: str, title: str, subtitle: str, entries: tuple[FeedEntry, .
     return PageJob(path, "feed.xml", title, FeedContext(title, subtitle, path, page_path, entries, updated))
 
 
-def newest(items: Iterable[Incident | Report], size: int) -> tuple[FeedEntry, ...]:
-    """The ``size`` most recently published or updated items, newest first."""
-    entries = sorted((FeedEntry(item, last_change(item)) for item in items),
-                     key=lambda e: (e.updated, e.item.date, e.item.slug), reverse=True)
-    return tuple(entries[:size])
+def newest(items: Iterable[Incident | Report], size: int, tag: str = "") -> tuple[FeedEntry, ...]:
+    """The ``size`` most recently published or updated items, newest first.
+
+    ``tag``: the slug of the tag whose feed this is, which every entry names among its categories.
+    """
+    entries = sorted(((item, last_change(item)) for item in items),
+                     key=lambda e: (e[1], e[0].date, e[0].slug), reverse=True)
+    return tuple(FeedEntry(item, updated, categories=entry_categories(item, tag))
+                 for item, updated in entries[:size])
+
+
+def entry_categories(item: Incident | Report, tag: str = "") -> tuple[str, ...]:
+    """The item's first ``FEED_CATEGORIES`` tags; in a tag's feed, that tag always among them."""
+    shown = tuple(item.tags[:FEED_CATEGORIES])
+    own = _by_slug(item.tags).get(tag) if tag else None
+    return shown if own is None or own in shown else (*shown[:FEED_CATEGORIES - 1], own)
+
+
+@lru_cache(maxsize=256)  # an item is an entry in each of its tags' feeds: look its tags up once
+def _by_slug(tags: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for tag in tags:
+        out.setdefault(term_slug(tag), tag)
+    return out
 
 
 def corrections(items: Iterable[Incident | Report], size: int) -> tuple[FeedEntry, ...]:
     """One entry per correction or update, newest first; each links to its line on the item's page."""
-    entries = [FeedEntry(item, update.date, update, f"update_{n}")
+    entries = [FeedEntry(item, update.date, update, f"update_{n}", entry_categories(item))
                for item in items for n, update in enumerate(item.updates, 1)]
     entries.sort(key=lambda e: (e.updated, e.item.slug, e.anchor), reverse=True)
     return tuple(entries[:size])

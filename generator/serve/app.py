@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 from tornado import httputil, web
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
+from ..diagnostics import printable
 from ..urls import output_file
 from .origins import host_allowed, origin_allowed
 from .overlay import BuildStatus, no_site_page
@@ -306,4 +307,4 @@ def _no_log(handler: web.RequestHandler) -> None:
 
 
 def _print_refusal(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    print(printable(line), file=sys.stderr, flush=True)  # it quotes a request's Host or Origin header

@@ -27,7 +27,7 @@ import watchfiles
 
 from .. import parallel
 from ..build import build
-from ..diagnostics import Diagnostic, Diagnostics
+from ..diagnostics import Diagnostic, Diagnostics, printable
 from ..errors import UsageError
 from ..loader import CONFIG_NAME
 from ..parallel import FORK_GUARD
@@ -51,7 +51,9 @@ OVERLAY_CHANGED = "docket-build-status"
 
 
 def say(line: str, *, error: bool = False) -> None:
-    print(line, file=sys.stderr if error else sys.stdout, flush=True)
+    # Lines may name files and quote content: escaped, they cannot rewrite the writer's terminal.
+    text = "\n".join(printable(part) for part in line.split("\n"))
+    print(text, file=sys.stderr if error else sys.stdout, flush=True)
 
 
 def one_line(exc: BaseException) -> str:
