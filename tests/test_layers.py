@@ -31,9 +31,9 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(modules.
     ("base", "version errors pickling hints urls numbers theme parallel terminal atomic outputs outfiles codeid "
              "model diagnostics"),
     ("load", "loader"),
-    ("validate", "frontmatter fields config unreadable terms related validate"),
+    ("validate", "invisible frontmatter fields config unreadable terms related validate"),
     ("resolve", "graph"),
-    ("markdown", "mdplugins markdown"),
+    ("markdown", "mdlimits rawhtml mdplugins markdown"),
     ("plan", "stats charts datalisting geo meta contexts pagejob pages dataschemas exports sitemap"),
     ("render", "fingerprint render produce"),
     ("session", "session"),
