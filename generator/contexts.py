@@ -197,7 +197,7 @@ class TableContext(Context):
 @dataclass(frozen=True, slots=True)
 class TimelineMonth:
     year: int
-    month: int  # 1-12
+    month: int  # 1-12; 0 for the incidents of the year whose month is not known
     name: str  # "March 2023"
     incidents: int
     totals: tuple[tuple[str, int | float], ...]  # counted incidents' figures

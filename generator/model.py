@@ -29,10 +29,15 @@ def line_of(lines: FieldLines, name: str, default: int = 1) -> int:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Moment:
-    """A date or a date and time, always timezone-aware so that they sort together."""
+    """A date or a date and time, always timezone-aware so that they sort together.
+
+    An incident's date may be approximate: only its month (2022-06) or its year (2022) is
+    known. ``value`` is then the first day of that period, which is where it sorts.
+    """
 
     value: dt.datetime
     has_time: bool = False
+    precision: str = "day"  # "day", "month" or "year": how much of ``value`` is known
 
     @property
     def date(self) -> dt.date:
@@ -42,12 +47,22 @@ class Moment:
     def year(self) -> int:
         return self.value.year
 
+    @property
+    def month(self) -> int:
+        """1-12; 0 when only the year is known (year pages and the timeline group by it)."""
+        return 0 if self.precision == "year" else self.value.month
+
+    @property
+    def month_name(self) -> str:
+        """The month it falls in, as a heading: "June 2022", or "2022, month not known"."""
+        return f"{self.value.year}, month not known" if self.precision == "year" else f"{self.value:%B %Y}"
+
     def iso(self) -> str:
-        """The machine form: 2023-03-27, or 2023-03-27T21:30:00-06:00."""
+        """The machine form: 2023-03-27, 2023-03-27T21:30:00-06:00, or 2023-03 and 2023 when approximate."""
         return _iso(self)
 
     def human(self) -> str:
-        """The reader's form: 27 March 2023 (21:30 UTC-06:00)."""
+        """The reader's form: 27 March 2023 (21:30 UTC-06:00); March 2023 or 2023 when approximate."""
         return _human(self)
 
     def __str__(self) -> str:
@@ -57,11 +72,15 @@ class Moment:
 # A date is shown on every page that lists its incident: format each one once.
 @functools.lru_cache(maxsize=1 << 16)
 def _iso(moment: Moment) -> str:
+    if moment.precision != "day":
+        return f"{moment.value.year:04d}" + (f"-{moment.value.month:02d}" if moment.precision == "month" else "")
     return moment.value.isoformat() if moment.has_time else moment.value.date().isoformat()
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _human(moment: Moment) -> str:
+    if moment.precision != "day":
+        return f"{moment.value:%B %Y}" if moment.precision == "month" else str(moment.value.year)
     text = f"{moment.value.day} {moment.value:%B %Y}"
     if moment.has_time:
         text += f", {moment.value:%H:%M} {_zone_name(moment.value)}"

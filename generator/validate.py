@@ -173,7 +173,7 @@ def read_incident(f: Fields, raw: RawFile) -> tuple[Incident | None, list[Source
     f.warn_unknown(INCIDENT_KEYS)
     slug = slug_for(f, raw)
     title = f.text("title", required=True)
-    date = f.moment("date", required=True)
+    date = f.event_date("date", required=True)
     refs, inline = read_source_entries(f)
     incident = Incident(
         slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path,
