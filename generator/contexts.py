@@ -121,6 +121,7 @@ class FeedEntry:
     updated: Moment  # its date, or its latest update: feed readers show updated entries again
     update: Update | None = None  # in the corrections feed: the correction or update itself
     anchor: str = ""  # its place on the item's page ("update_2"), part of the entry's link and id
+    published: Moment | None = None  # when the record (or the update) was published; None when not known
 
 
 

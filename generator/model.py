@@ -195,6 +195,20 @@ class Coverage:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """A picture of an incident or a report: shown on its page and used as its share image."""
+
+    src: str  # a path inside static/ without its leading "/", or an http(s) URL
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+    @property
+    def is_local(self) -> bool:
+        return "://" not in self.src
+
+
+@dataclass(frozen=True, slots=True)
 class Publishing:
     """Whether an item is public yet: drafts and embargoed items are left out."""
 
@@ -222,6 +236,9 @@ class Incident:
     claims: tuple[Claim, ...] = ()
     updates: tuple[Update, ...] = ()
     publishing: Publishing = field(default_factory=Publishing)
+    published: Moment | None = None  # the front matter's: when the site first published the record
+    first_commit: Moment | None = None  # the day its file was first committed, where the site is a git repository
+    image: Image | None = None
     fictional: bool = False  # an invented example: shown as such, never counted in totals
     exclude_from_totals: bool = False  # the editors' choice (a duplicate, a disputed record)
     body: str = ""
@@ -236,9 +253,12 @@ class Incident:
         return not (self.fictional or self.exclude_from_totals)
 
     @property
-    def last_updated(self) -> Moment:
-        """Its date, or the date of its latest update or correction."""
-        return max([self.date, *(u.date for u in self.updates)])
+    def last_updated(self) -> Moment | None:
+        """When the record last changed: its latest update or correction, else its publication; None if unknown.
+
+        Never the event's date: the record was written after the event.
+        """
+        return modified(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,11 +278,18 @@ class Report:
     image_credit: str = ""
     updates: tuple[Update, ...] = ()
     publishing: Publishing = field(default_factory=Publishing)
+    published: Moment | None = None  # the front matter's, when it differs from ``date``
+    image_caption: str = ""
     body: str = ""
     body_line: int = 0
     field_lines: FieldLines = ()
 
     kind = "report"
+
+    @property
+    def cover(self) -> Image | None:
+        """Its image as an incident's is: what the page's figure and the share image are made from."""
+        return Image(self.image, self.image_alt, self.image_caption, self.image_credit) if self.image else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,11 +300,34 @@ class Page:
     line: int = 1  # of the explicit slug, if any
     summary: str = ""
     publishing: Publishing = field(default_factory=Publishing)
+    published: Moment | None = None
+    first_commit: Moment | None = None
     body: str = ""
     body_line: int = 0
     field_lines: FieldLines = ()
 
     kind = "page"
+
+
+def publication(item: Incident | Report | Page) -> Moment | None:
+    """When the site first published the record (docs/content-format.md, "Publication dates").
+
+    Its ``published`` field; else, for a report, its date; else the later of its embargo's end
+    and its file's first commit (it was public at neither before the other); else None.
+    """
+    if item.published is not None:
+        return item.published
+    if isinstance(item, Report):
+        return item.publishing.publish_after or item.date
+    known = [m for m in (item.publishing.publish_after, item.first_commit) if m is not None]
+    return max(known) if known else None
+
+
+def modified(item: Incident | Report) -> Moment | None:
+    """When the record last changed: its latest update or correction, or its publication; None if neither."""
+    known = [u.date for u in item.updates]
+    first = publication(item)
+    return max([*known, first]) if first is not None else max(known, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,5 +376,5 @@ class Content:
 
 
 for _model in (Moment, NavItem, SiteConfig, Location, Source, Entity, Reference, Claim, Update, Coverage,
-               Publishing, Incident, Report, Page, TagInfo, StaticFile, Unreadable, Content):
+               Publishing, Image, Incident, Report, Page, TagInfo, StaticFile, Unreadable, Content):
     compact(_model)  # the cache holds hundreds of thousands of these

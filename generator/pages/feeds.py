@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from ..contexts import FeedContext, FeedEntry
 from ..graph import SiteGraph
 from ..meta.page import last_change
-from ..model import Incident, Report
+from ..model import Incident, Report, publication
 from ..urls import path_of
 from .job import PageJob
 
@@ -57,14 +57,14 @@ def _feed(page_path: str, title: str, subtitle: str, entries: tuple[FeedEntry, .
 
 def newest(items: Iterable[Incident | Report], size: int) -> tuple[FeedEntry, ...]:
     """The ``size`` most recently published or updated items, newest first."""
-    entries = sorted((FeedEntry(item, last_change(item)) for item in items),
+    entries = sorted((FeedEntry(item, last_change(item), published=publication(item)) for item in items),
                      key=lambda e: (e.updated, e.item.date, e.item.slug), reverse=True)
     return tuple(entries[:size])
 
 
 def corrections(items: Iterable[Incident | Report], size: int) -> tuple[FeedEntry, ...]:
     """One entry per correction or update, newest first; each links to its line on the item's page."""
-    entries = [FeedEntry(item, update.date, update, f"update_{n}")
+    entries = [FeedEntry(item, update.date, update, f"update_{n}", update.date)
                for item in items for n, update in enumerate(item.updates, 1)]
     entries.sort(key=lambda e: (e.updated, e.item.slug, e.anchor), reverse=True)
     return tuple(entries[:size])
