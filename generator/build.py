@@ -26,7 +26,7 @@ from .diagnostics import Diagnostics
 from .exports import build_date, data_listing, render_exports
 from .fingerprint import TemplateDigests
 from .graph import SiteGraph, add_citations, resolve
-from .links import check_local_links
+from .links import check_item_images, check_local_links
 from .loader import CONFIG_NAME, UsageError, load_site
 from .markdown import RenderedBody, render_all
 from .model import Content, Incident, Page, Report
@@ -115,6 +115,7 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     if target is None:  # docket check
         outcomes = produce_all(Producer(renderer, session.digests, TemplateDigests(renderer.env), {}, None, None),
                                jobs_planned, session.jobs, progress)
+        check_item_images((*graph.incidents, *graph.reports), built, diags)
         return _checked(outcomes, exports, bodies, built, diags, strict)
     # The search index (a build that writes): Pagefind indexes while the pages render.
     search = start_search(graph, bodies, session)
@@ -126,6 +127,7 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
             outcomes = produce_all(producer, jobs_planned, session.jobs, progress)
             records = _take(outcomes, staged, built, diags)
             check_local_links(bodies.values(), built, diags)
+            check_item_images((*graph.incidents, *graph.reports), built, diags)
             # Placed with the exports, not counted as pages.
             bundle = search.result(diags) if not diags.has_errors else []
             if strict:
