@@ -203,8 +203,12 @@ def test_without_a_publication_date_the_byline_says_nothing_false(tmp_path: Path
     assert "(n.d.)" in text and "year =" not in bibtex and "issued" not in csl
     assert "datePublished" not in _jsonld(soup)[0].get("subjectOf", {})  # type: ignore[operator]
     assert _feed_entries(site)["Flood in the valley"] is None
-    # Nor is the event's date given as the record's last change.
+    # Nor is the event's date given as the record's last change, on the page or in the sitemap.
     assert "Last updated" not in soup.select_one(".facts").get_text()
+    sitemap = (site / "output" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/incidents/flood/</loc></url>" in sitemap.replace("\n", "").replace(" ", "")
+    assert "<loc>https://example.org/incidents/fire/</loc><lastmod>2022-07-10</lastmod>" in (
+        sitemap.replace("\n", "").replace(" ", ""))
 
 
 def _git(site: Path, *args: str, when: str = "") -> None:
