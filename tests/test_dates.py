@@ -261,3 +261,27 @@ def test_a_published_date_that_is_no_date_is_an_error(tmp_path: Path) -> None:
     run = build_fails(site)
     expect(run, "content/incidents/fire.md", 4, "published", "soon", "YYYY-MM-DD")
     expect(run, "content/pages/about.md", 3, "published", "2022-06", "YYYY-MM-DD")
+
+
+def test_a_reports_published_date_takes_the_place_of_its_date_in_byline_facts_and_json_ld(tmp_path: Path) -> None:
+    site = write_site(tmp_path, {
+        "content/reports/review.md": """
+            ---
+            title: The year in review
+            date: 2024-01-01
+            published: 2024-01-05
+            ---
+            Body.
+            """,
+        "content/reports/plain.md": "---\ntitle: Plain\ndate: 2024-02-01\n---\nBody.\n",
+    })
+    run = build_ok(site)
+    assert not run.warnings, run.describe()
+    review = page(site, "reports/review/")
+    assert _byline(review) == "Published 5 January 2024"
+    facts = review.select_one(".facts").get_text(" ", strip=True)
+    assert "Published 5 January 2024" in facts
+    assert _jsonld(review)[0]["datePublished"] == "2024-01-05"
+    assert _cite(review)[2]["issued"] == {"date-parts": [[2024, 1, 5]]}
+    # Without it, a report's date is its publication date, as documented.
+    assert _byline(page(site, "reports/plain/")) == "Published 1 February 2024"
