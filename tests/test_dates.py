@@ -285,3 +285,23 @@ def test_a_reports_published_date_takes_the_place_of_its_date_in_byline_facts_an
     assert _cite(review)[2]["issued"] == {"date-parts": [[2024, 1, 5]]}
     # Without it, a report's date is its publication date, as documented.
     assert _byline(page(site, "reports/plain/")) == "Published 1 February 2024"
+
+
+def test_the_previews_fast_render_of_an_edit_keeps_the_date_git_gave(tmp_path: Path) -> None:
+    from generator.build import build
+    from generator.serve import fast
+    from generator.session import BuildSession
+
+    site = write_site(tmp_path, PUBLISHED)
+    _git(site, "init", "-q")
+    _git(site, "add", ".")
+    _git(site, "commit", "-qm", "all", when="2022-05-09T10:00:00+00:00")
+    session = BuildSession(site, cache=False, drafts=True, jobs=1)
+    assert build(site, session=session).ok
+    flood = site / "content/incidents/flood.md"
+    flood.write_text(flood.read_text(encoding="utf-8").replace("Flood in the valley", "Flood"), encoding="utf-8")
+    assert session.last is not None
+    checked = fast._check(session.last, site, "content/incidents/flood.md")  # the page rendered before the build
+    assert checked.job is not None and checked.job.context.incident.title == "Flood"  # type: ignore[attr-defined]
+    meta = checked.job.context.meta  # type: ignore[attr-defined]
+    assert meta.published is not None and meta.published.iso() == "2022-05-09"
