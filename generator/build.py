@@ -27,7 +27,7 @@ from .errors import UsageError
 from .exports import build_date, data_listing, render_exports
 from .fingerprint import TemplateDigests
 from .graph import SiteGraph, add_citations, resolve
-from .links import check_local_links
+from .links import check_item_images, check_local_links
 from .loader import CONFIG_NAME, LoadedSite, load_site
 from .markdown import RenderedBody, render_all
 from .model import Content, Incident, Page, Report, StaticFile
@@ -182,6 +182,7 @@ def _write(plan: SitePlan, target: Path, session: BuildSession, diags: Diagnosti
             outcomes = produce_all(producer, plan.jobs, session.jobs, progress)
             records = _take(outcomes, staged, plan.built, diags)
             check_local_links(plan.bodies.values(), plan.built, diags)
+            check_item_images((*plan.graph.incidents, *plan.graph.reports), plan.built, diags)
             # Placed with the exports, not counted as pages.
             bundle = search.result(diags) if not diags.has_errors else []
             if _stops(diags, strict):
@@ -244,6 +245,7 @@ def _checked(plan: SitePlan, session: BuildSession, diags: Diagnostics, strict: 
         if outcome.record is not None:
             plan.built.add(outcome.path)
     check_local_links(plan.bodies.values(), plan.built, diags)
+    check_item_images((*plan.graph.incidents, *plan.graph.reports), plan.built, diags)
     _stops(diags, strict)
     count = sum(1 for o in outcomes if o.record is not None) + len(plan.exports)
     return BuildResult(diags, None, count, count - len(plan.exports))

@@ -122,6 +122,7 @@ class FeedEntry:
     update: Update | None = None  # in the corrections feed: the correction or update itself
     anchor: str = ""  # its place on the item's page ("update_2"), part of the entry's link and id
     categories: tuple[str, ...] = ()  # a few of its tags (feeds.entry_categories), not all of them
+    published: Moment | None = None  # when the record (or the update) was published; None when not known
 
 
 
@@ -198,7 +199,7 @@ class TableContext(Context):
 @dataclass(frozen=True, slots=True)
 class TimelineMonth:
     year: int
-    month: int  # 1-12
+    month: int  # 1-12; 0 for the incidents of the year whose month is not known
     name: str  # "March 2023"
     incidents: int
     totals: tuple[tuple[str, int | float], ...]  # counted incidents' figures

@@ -38,8 +38,8 @@ DATA_FILES = ("incidents.json", "incidents.csv", "sources.json", "sources.csv", 
 INCIDENT_FILE = "index.json"  # beside the incident's page: incidents/<id>/index.json
 INCIDENT_PATTERN = "incidents/<id>/index.json"
 # The CSV headers when there is no row to take them from (a site with no incidents yet).
-INCIDENT_COLUMNS = ("id", "url", "title", "date", "status", "fictional", "in_totals", "summary", "place", "region",
-                    "country", "lat", "lon", "tags", "entities", "sources", "related", "reports")
+INCIDENT_COLUMNS = ("id", "url", "title", "date", "date_precision", "status", "fictional", "in_totals", "summary",
+                    "place", "region", "country", "lat", "lon", "tags", "entities", "sources", "related", "reports")
 SOURCE_COLUMNS = ("id", "url", "title", "type", "publisher", "original_url", "archive_url", "published", "accessed",
                   "reliability", "notes", "cited_by")
 ENTITY_COLUMNS = ("id", "url", "name", "kind", "aliases", "country", "website", "incidents")
@@ -97,7 +97,8 @@ def incident_record(graph: SiteGraph, incident: Incident, body: RenderedBody) ->
         "id": incident.slug,
         "url": absolute(graph.config.base_url, path_of("incident", incident.slug)),
         "title": incident.title,
-        "date": incident.date.iso(),
+        "date": incident.date.iso(),  # as written: 2022-06-27, or 2022-06 and 2022 when approximate
+        "date_precision": incident.date.precision,
         "status": incident.status,
         # Whether the site's totals count it: a researcher adding up the CSV must leave the others out too.
         "fictional": incident.fictional,

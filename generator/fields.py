@@ -218,7 +218,7 @@ class Fields:
             return None
         return float(value)
 
-    def moment(self, key: str, required: bool = False) -> Moment | None:
+    def moment(self, key: str, required: bool = False, approximate: bool = False) -> Moment | None:
         value = self.raw(key, required, "a date (YYYY-MM-DD)")
         if value is None:
             return None
@@ -229,9 +229,32 @@ class Fields:
             return Moment(aware, True)
         if isinstance(value, dt.date):
             return Moment(dt.datetime(value.year, value.month, value.day, tzinfo=self.tz), False)
-        self.error(key, f"expected a date (YYYY-MM-DD), got {_describe(self.data.get(key))}",
-                   "write it as YYYY-MM-DD, e.g. 2023-03-27")
+        if approximate:
+            self.error(key, f"expected a date (YYYY-MM-DD, or YYYY-MM or YYYY when that is all that is known), "
+                       f"got {_describe(self.data.get(key))}", APPROXIMATE_HINT)
+        else:
+            self.error(key, f"expected a date (YYYY-MM-DD), got {_describe(self.data.get(key))}",
+                       "write it as YYYY-MM-DD, e.g. 2023-03-27")
         return None
+
+    def event_date(self, key: str, required: bool = False) -> Moment | None:
+        """When something happened: a date (and time), or only its month (2022-06) or year (2022).
+
+        YAML reads ``2022`` as a number and ``2022-06`` as text; both are taken, anything else is not.
+        """
+        value = self.raw(key, required, "a date (YYYY-MM-DD, or YYYY-MM or YYYY when that is all that is known)")
+        if value is None:
+            return None
+        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+        approximate = APPROXIMATE_DATE.match(text)
+        if approximate is None or ISO_DATE.match(text):
+            return self.moment(key, required, approximate=True)
+        year, month = int(approximate["year"]), approximate["month"]
+        if month is not None and not 1 <= int(month) <= 12:
+            self.error(key, f"{text!r} is not a month: there is no month {month}", APPROXIMATE_HINT)
+            return None
+        first = dt.datetime(year, int(month or 1), 1, tzinfo=self.tz)
+        return Moment(first, False, "year" if month is None else "month")
 
     def url(self, key: str, required: bool = False, use: UrlUse = "web") -> str:
         """A URL checked against the site's one URL policy (``urls.url_problem``), as plain ASCII."""
@@ -349,6 +372,10 @@ def is_number(value: Any) -> bool:
     return math.isfinite(value) and abs(value) <= MAX_NUMBER
 
 
+# An approximate date: a year of four digits (not 0000), or a year and month.
+APPROXIMATE_DATE = re.compile(r"^(?P<year>(?!0000)\d{4})(?:-(?P<month>\d{2}))?$")
+APPROXIMATE_HINT = ("write it as YYYY-MM-DD (2022-06-27), or YYYY-MM (2022-06) when only the month is known, "
+                    "or YYYY (2022) when only the year is")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .errors import UsageError
+from .gitdates import first_commits
 from .model import StaticFile
 from .theme import is_theme_dir, theme_assets_dir
 
@@ -58,6 +59,9 @@ class RawFile:
     path: str  # relative to the site folder, forward slashes
     kind: str  # incident | source | entity | report | page
     text: str
+    # When git first saw the file (ISO 8601), where the site is a repository; "" otherwise. An
+    # input like the text: committing a file changes its publication date, and so its pages.
+    first_commit: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +103,7 @@ def load_site(root: Path, diags: Diagnostics) -> LoadedSite:
     # Resolved once, so that a site reached through a link (/tmp -> /private/tmp) compares right.
     root = Path(os.path.realpath(root))
     config_text = _read_config(root, diags)
-    files, unread = _content_files(root, diags)
+    files, unread = _content_files(root, diags, first_commits(root, diags))
     templates_dir, template_names, site_assets = _site_templates(root, diags)
     # The theme's assets, then a site's own templates/assets/ over them, file by file.
     assets = [*_static_files(_theme_assets(diags)), *_static_files(site_assets)]
@@ -143,7 +147,8 @@ def _read_config(root: Path, diags: Diagnostics) -> str:
     return read_text(found.real, CONFIG_NAME, diags) or ""
 
 
-def _content_files(root: Path, diags: Diagnostics) -> tuple[list[RawFile], list[tuple[str, str]]]:
+def _content_files(root: Path, diags: Diagnostics,
+                   committed: dict[str, str]) -> tuple[list[RawFile], list[tuple[str, str]]]:
     files, unread = [], []
     for folder, kind in CONTENT_KINDS.items():
         shown_top = f"content/{folder}"
@@ -154,7 +159,7 @@ def _content_files(root: Path, diags: Diagnostics) -> tuple[list[RawFile], list[
                 continue
             text = read_text(found.real, path, diags)
             if text is not None:
-                files.append(RawFile(path, kind, text))
+                files.append(RawFile(path, kind, text, committed.get(path, "")))
             else:
                 unread.append((path, kind))
     return files, unread

@@ -7,6 +7,7 @@ those only claims cite. A source cited twice keeps its number.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,6 +62,7 @@ class LocalLink:
     href: str  # as written
     path: str  # the content file
     line: int
+    kind: str = "link"  # or "image": an image must be a file of the site
 
 
 @compact
@@ -178,11 +180,18 @@ class PageContext:
         """Any other finding of the parser's plugins (``mdlimits``) on a line of the body."""
         self.diags.add(severity, self.path, self._line(line), "body", message, hint)
 
-    def local(self, href: str, line: int) -> str:
+    def local(self, href: str, line: int, image: bool = False) -> str:
         """Make a root-relative link relative, and note it so the build can check it leads somewhere."""
         path, sep, rest = href.partition("?") if "?" in href else href.partition("#")
-        self.local_links.append(LocalLink(unquote(path.lstrip("/")), href, self.path, self._line(line)))
+        self.local_links.append(LocalLink(unquote(path.lstrip("/")), href, self.path, self._line(line),
+                                          "image" if image else "link"))
         return relative(self.page_path, path.lstrip("/")) + sep + rest
+
+    def relative_image(self, src: str, line: int) -> None:
+        """Note an image written relative to the page ("../../img/x.png") as the site path it resolves to."""
+        path = src.partition("?")[0].partition("#")[0]
+        target = posixpath.normpath(posixpath.join(self.page_path, unquote(path)))
+        self.local_links.append(LocalLink(target, src, self.path, self._line(line), "image"))
 
     def numbered_sources(self) -> tuple[str, ...]:
         self.answers.append(("listed", "", tuple(sid in self.graph.sources for sid in self.listed)))

@@ -28,6 +28,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from .urls import url_problem
 
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # "https:", "data:": not a file of the site
 CITATION = re.compile(r"\[@([A-Za-z0-9_.:-]+(?:\s*;\s*@[A-Za-z0-9_.:-]+)*)\]")
 WIKILINK = re.compile(r"\[\[([^\[\]\n|]{1,200})(?:\|([^\[\]\n]{1,300}))?\]\]")
 
@@ -39,7 +40,9 @@ class Resolver(Protocol):
 
     def link(self, spec: str, line: int) -> tuple[str, str] | None: ...
 
-    def local(self, href: str, line: int) -> str: ...
+    def local(self, href: str, line: int, image: bool = False) -> str: ...
+
+    def relative_image(self, src: str, line: int) -> None: ...
 
     def refuse(self, what: str, href: str, problem: str, line: int) -> None: ...
 
@@ -135,7 +138,9 @@ def _check_url(token: Token, resolver: Resolver, line: int) -> None:
         resolver.refuse("link" if attr == "href" else "image", value, problem, line)
         token.attrs.pop(attr, None)
     elif value.startswith("/"):
-        token.attrSet(attr, resolver.local(value, line))
+        token.attrSet(attr, resolver.local(value, line, image=attr == "src"))
+    elif attr == "src" and not SCHEME.match(value):
+        resolver.relative_image(value, line)  # "../../img/x.png": checked like "/img/x.png", left as written
     elif attr == "href" and value.lower().startswith(("http://", "https://")):
         # Another site learns nothing of the page a reader came from, and cannot script it.
         token.attrSet("rel", "noopener noreferrer")

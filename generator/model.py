@@ -29,10 +29,15 @@ def line_of(lines: FieldLines, name: str, default: int = 1) -> int:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Moment:
-    """A date or a date and time, always timezone-aware so that they sort together."""
+    """A date or a date and time, always timezone-aware so that they sort together.
+
+    An incident's date may be approximate: only its month (2022-06) or its year (2022) is
+    known. ``value`` is then the first day of that period, which is where it sorts.
+    """
 
     value: dt.datetime
     has_time: bool = False
+    precision: str = "day"  # "day", "month" or "year": how much of ``value`` is known
 
     @property
     def date(self) -> dt.date:
@@ -42,12 +47,22 @@ class Moment:
     def year(self) -> int:
         return self.value.year
 
+    @property
+    def month(self) -> int:
+        """1-12; 0 when only the year is known (year pages and the timeline group by it)."""
+        return 0 if self.precision == "year" else self.value.month
+
+    @property
+    def month_name(self) -> str:
+        """The month it falls in, as a heading: "June 2022", or "2022, month not known"."""
+        return f"{self.value.year}, month not known" if self.precision == "year" else f"{self.value:%B %Y}"
+
     def iso(self) -> str:
-        """The machine form: 2023-03-27, or 2023-03-27T21:30:00-06:00."""
+        """The machine form: 2023-03-27, 2023-03-27T21:30:00-06:00, or 2023-03 and 2023 when approximate."""
         return _iso(self)
 
     def human(self) -> str:
-        """The reader's form: 27 March 2023 (21:30 UTC-06:00)."""
+        """The reader's form: 27 March 2023 (21:30 UTC-06:00); March 2023 or 2023 when approximate."""
         return _human(self)
 
     def __str__(self) -> str:
@@ -57,11 +72,15 @@ class Moment:
 # A date is shown on every page that lists its incident: format each one once.
 @functools.lru_cache(maxsize=1 << 16)
 def _iso(moment: Moment) -> str:
+    if moment.precision != "day":
+        return f"{moment.value.year:04d}" + (f"-{moment.value.month:02d}" if moment.precision == "month" else "")
     return moment.value.isoformat() if moment.has_time else moment.value.date().isoformat()
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _human(moment: Moment) -> str:
+    if moment.precision != "day":
+        return f"{moment.value:%B %Y}" if moment.precision == "month" else str(moment.value.year)
     text = f"{moment.value.day} {moment.value:%B %Y}"
     if moment.has_time:
         text += f", {moment.value:%H:%M} {_zone_name(moment.value)}"
@@ -176,6 +195,20 @@ class Coverage:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """A picture of an incident or a report: shown on its page and used as its share image."""
+
+    src: str  # a path inside static/ without its leading "/", or an http(s) URL
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+    @property
+    def is_local(self) -> bool:
+        return "://" not in self.src
+
+
+@dataclass(frozen=True, slots=True)
 class Publishing:
     """Whether an item is public yet: drafts and embargoed items are left out."""
 
@@ -203,6 +236,9 @@ class Incident:
     claims: tuple[Claim, ...] = ()
     updates: tuple[Update, ...] = ()
     publishing: Publishing = field(default_factory=Publishing)
+    published: Moment | None = None  # the front matter's: when the site first published the record
+    first_commit: Moment | None = None  # the day its file was first committed, where the site is a git repository
+    image: Image | None = None
     fictional: bool = False  # an invented example: shown as such, never counted in totals
     exclude_from_totals: bool = False  # the editors' choice (a duplicate, a disputed record)
     body: str = ""
@@ -217,9 +253,12 @@ class Incident:
         return not (self.fictional or self.exclude_from_totals)
 
     @property
-    def last_updated(self) -> Moment:
-        """Its date, or the date of its latest update or correction."""
-        return max([self.date, *(u.date for u in self.updates)])
+    def last_updated(self) -> Moment | None:
+        """When the record last changed: its latest update or correction, else its publication; None if unknown.
+
+        Never the event's date: the record was written after the event.
+        """
+        return modified(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,11 +278,18 @@ class Report:
     image_credit: str = ""
     updates: tuple[Update, ...] = ()
     publishing: Publishing = field(default_factory=Publishing)
+    published: Moment | None = None  # the front matter's, when it differs from ``date``
+    image_caption: str = ""
     body: str = ""
     body_line: int = 0
     field_lines: FieldLines = ()
 
     kind = "report"
+
+    @property
+    def cover(self) -> Image | None:
+        """Its image as an incident's is: what the page's figure and the share image are made from."""
+        return Image(self.image, self.image_alt, self.image_caption, self.image_credit) if self.image else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,11 +300,34 @@ class Page:
     line: int = 1  # of the explicit slug, if any
     summary: str = ""
     publishing: Publishing = field(default_factory=Publishing)
+    published: Moment | None = None
+    first_commit: Moment | None = None
     body: str = ""
     body_line: int = 0
     field_lines: FieldLines = ()
 
     kind = "page"
+
+
+def publication(item: Incident | Report | Page) -> Moment | None:
+    """When the site first published the record (docs/content-format.md, "Publication dates").
+
+    Its ``published`` field; else, for a report, its date; else the later of its embargo's end
+    and its file's first commit (it was public at neither before the other); else None.
+    """
+    if item.published is not None:
+        return item.published
+    if isinstance(item, Report):
+        return item.publishing.publish_after or item.date
+    known = [m for m in (item.publishing.publish_after, item.first_commit) if m is not None]
+    return max(known) if known else None
+
+
+def modified(item: Incident | Report) -> Moment | None:
+    """When the record last changed: its latest update or correction, or its publication; None if neither."""
+    known = [u.date for u in item.updates]
+    first = publication(item)
+    return max([*known, first]) if first is not None else max(known, default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,5 +376,5 @@ class Content:
 
 
 for _model in (Moment, NavItem, SiteConfig, Location, Source, Entity, Reference, Claim, Update, Coverage,
-               Publishing, Incident, Report, Page, TagInfo, StaticFile, Unreadable, Content):
+               Publishing, Image, Incident, Report, Page, TagInfo, StaticFile, Unreadable, Content):
     compact(_model)  # the cache holds hundreds of thousands of these

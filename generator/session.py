@@ -320,7 +320,7 @@ def inputs_digest(loaded: LoadedSite, *options: object) -> bytes:
     h.update(repr((code_id(), options)).encode())
     h.update(loaded.config_text.encode("utf-8", "surrogateescape") + b"\0")
     for raw in loaded.files:
-        h.update(f"{raw.kind}\0{raw.path}\0".encode("utf-8", "surrogateescape"))
+        h.update(f"{raw.kind}\0{raw.path}\0{raw.first_commit}\0".encode("utf-8", "surrogateescape"))
         h.update(raw.text.encode("utf-8", "surrogateescape") + b"\0")
     templates = [theme_dir() / name for name in sorted(_theme_templates())]
     if loaded.templates_dir is not None:
@@ -348,7 +348,7 @@ def _theme_templates() -> tuple[str, ...]:
 
 def _file_digest(raw: RawFile, timezone: str) -> bytes:
     h = hashlib.blake2b(digest_size=16)
-    for part in (raw.kind, raw.path, timezone, code_id()):
+    for part in (raw.kind, raw.path, raw.first_commit, timezone, code_id()):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     h.update(raw.text.encode("utf-8", "surrogateescape"))
     return h.digest()

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields, is_dataclass
 from xml.sax.saxutils import escape
 
-from .meta.page import last_change
-from .model import Incident, Moment, Report, SiteConfig
+from .model import Incident, Moment, Report, SiteConfig, modified
 from .outputs import OutputFile
 from .pagejob import PageJob
 from .urls import absolute
@@ -45,20 +44,23 @@ def _listed(path: str) -> bool:
 
 
 def lastmod(job: PageJob) -> Moment | None:
-    """An item's page: the item's latest change. A list: its newest item's. Otherwise None."""
+    """An item's page: the item's latest change. A list: its newest item's. Otherwise None.
+
+    Never an event's date: a record with neither a publication date nor an update has no lastmod.
+    """
     context = job.context
     for own in ("incident", "report"):  # not the reports or related incidents it also links
         item = getattr(context, own, None)
         if isinstance(item, Incident | Report):
-            return last_change(item)
+            return modified(item)
     if not is_dataclass(context):
         return None
     newest: Moment | None = None
     for field in fields(context):
         value = getattr(context, field.name)
         for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, Incident | Report):
-                changed = last_change(item)
+            changed = modified(item) if isinstance(item, Incident | Report) else None
+            if changed is not None:
                 newest = changed if newest is None or changed > newest else newest
     return newest
 

@@ -27,6 +27,7 @@ from .model import (
     Content,
     Coverage,
     Entity,
+    Image,
     Incident,
     Location,
     Moment,
@@ -51,15 +52,17 @@ CLAIM_STATUSES = ("supported", "disputed", "unverified", "false")
 RELIABILITIES = ("high", "medium", "low")
 UPDATE_KINDS = ("update", "correction")
 
-PUBLISHING_KEYS = ("draft", "publish_after")
+PUBLISHING_KEYS = ("draft", "publish_after", "published")
+IMAGE_KEYS = ("image", "image_alt", "image_caption", "image_credit")
+IMAGE_MAPPING_KEYS = ("src", "alt", "caption", "credit")
 INCIDENT_KEYS = ("title", "date", "slug", "summary", "status", "location", "tags", "figures",
                  "entities", "sources", "coverage", "related", "claims", "updates", "fictional",
-                 "exclude_from_totals", "author", "authors") + PUBLISHING_KEYS
+                 "exclude_from_totals", "author", "authors") + IMAGE_KEYS + PUBLISHING_KEYS
 SOURCE_KEYS = ("title", "type", "publisher", "url", "archive_url", "published", "accessed",
                "reliability", "notes", "language")
 ENTITY_KEYS = ("name", "kind", "aliases", "country", "url")
 REPORT_KEYS = ("title", "date", "slug", "author", "authors", "summary", "incidents", "tags",
-               "sources", "image", "image_alt", "image_credit", "updates") + PUBLISHING_KEYS
+               "sources", "updates") + IMAGE_KEYS + PUBLISHING_KEYS
 PAGE_KEYS = ("title", "slug", "summary") + PUBLISHING_KEYS
 TAG_KEYS = ("title", "description", "slug")
 # A language tag as <html lang> takes it: "es", "pt-BR", "zh-Hant" (BCP 47's common forms).
@@ -173,7 +176,7 @@ def read_incident(f: Fields, raw: RawFile) -> tuple[Incident | None, list[Source
     f.warn_unknown(INCIDENT_KEYS)
     slug = slug_for(f, raw)
     title = f.text("title", required=True)
-    date = f.moment("date", required=True)
+    date = f.event_date("date", required=True)
     refs, inline = read_source_entries(f)
     incident = Incident(
         slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path,
@@ -190,12 +193,24 @@ def read_incident(f: Fields, raw: RawFile) -> tuple[Incident | None, list[Source
         claims=read_claims(f),
         updates=read_updates(f),
         publishing=read_publishing(f),
+        published=f.moment("published"), first_commit=first_commit(raw, f.tz), image=read_image(f),
         fictional=f.flag("fictional"),
         exclude_from_totals=f.flag("exclude_from_totals"),
         body=f.doc.body, body_line=f.doc.body_line, field_lines=f.field_lines(),
     )
     _check_corrected_figures(f, incident)
     return incident, inline
+
+
+def first_commit(raw: RawFile, tz: dt.tzinfo) -> Moment | None:
+    """The day (in the site's time zone) git first saw the file; a date, as a writer's ``published`` is."""
+    if not raw.first_commit:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(raw.first_commit).astimezone(tz)
+    except ValueError:
+        return None  # not git's ISO form: no date rather than a wrong one
+    return Moment(dt.datetime(when.year, when.month, when.day, tzinfo=tz))
 
 
 def _check_corrected_figures(f: Fields, incident: Incident) -> None:
@@ -378,25 +393,41 @@ def read_report(f: Fields, raw: RawFile) -> Report | None:
     slug, title = slug_for(f, raw), f.text("title", required=True)
     date = f.moment("date", required=True)
     authors = read_authors(f)
+    image = read_image(f) or Image("")
     report = Report(slug=slug or placeholder_slug(raw), title=title, date=date or PLACEHOLDER_DATE, path=raw.path,
                     line=f.line("slug") if "slug" in f.data else 1, authors=authors,
                     summary=f.text("summary"), incidents=f.references("incidents"),
                     tags=read_tags(f), sources=f.references("sources"),
-                    image=_image(f), image_alt=f.text("image_alt"),
-                    image_credit=f.text("image_credit"), updates=read_updates(f, with_figures=False),
-                    publishing=read_publishing(f), body=f.doc.body, body_line=f.doc.body_line,
-                    field_lines=f.field_lines())
+                    image=image.src, image_alt=image.alt, image_credit=image.credit, image_caption=image.caption,
+                    updates=read_updates(f, with_figures=False),
+                    publishing=read_publishing(f), published=f.moment("published"),
+                    body=f.doc.body, body_line=f.doc.body_line, field_lines=f.field_lines())
     return report
 
 
-def _image(f: Fields) -> str:
-    """A report image: a path inside the site's static/ (no climbing out) or an http(s) URL."""
-    value = f.text("image")
+def read_image(f: Fields) -> Image | None:
+    """An incident's or report's image: ``image: /img/x.jpg`` with ``image_alt``, ``image_caption`` and
+    ``image_credit`` beside it, or ``image:`` as a mapping of ``src``, ``alt``, ``caption`` and ``credit``."""
+    if isinstance(f.data.get("image"), dict):
+        image = f.mapping("image")
+        assert image is not None
+        image.warn_unknown(IMAGE_MAPPING_KEYS)
+        src = _image_src(image, "src", required=True)
+        return Image(src, image.text("alt"), image.text("caption"), image.text("credit")) if src else None
+    src = _image_src(f, "image")
+    if not src:
+        return None
+    return Image(src, f.text("image_alt"), f.text("image_caption"), f.text("image_credit"))
+
+
+def _image_src(f: Fields, key: str, required: bool = False) -> str:
+    """A path inside the site's static/ (no climbing out), or an http(s) URL."""
+    value = f.text(key, required)
     if not value or value.startswith(("http://", "https://")):
-        return f.url("image") if value else ""
+        return f.url(key) if value else ""
     parts = PurePosixPath(value.lstrip("/")).parts
     if ".." in parts or ":" in value or url_problem(value, "body"):
-        f.error("image", f"unsafe image path {value!r}", "expected a path inside static/, e.g. /img/cover.jpg")
+        f.error(key, f"unsafe image path {value!r}", "expected a path inside static/, e.g. /img/cover.jpg")
         return ""
     return "/".join(parts)
 
@@ -407,7 +438,8 @@ def read_page(f: Fields, raw: RawFile) -> Page | None:
     if not (slug and title):
         return None
     return Page(slug=slug, title=title, path=raw.path, line=f.line("slug") if "slug" in f.data else 1,
-                summary=f.text("summary"), publishing=read_publishing(f), body=f.doc.body,
+                summary=f.text("summary"), publishing=read_publishing(f), published=f.moment("published"),
+                first_commit=first_commit(raw, f.tz), body=f.doc.body,
                 body_line=f.doc.body_line, field_lines=f.field_lines())
 
 

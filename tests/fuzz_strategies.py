@@ -657,6 +657,9 @@ SKELETON = {
         "---\ntitle: Known report\ndate: 2023-02-01\nincidents: [other-incident]\ntags: [migration]\n"
         "---\nA report on [[other-incident]].\n"),
     "content/pages/about.md": "---\ntitle: About\n---\nAbout this site.\n",
+    # The local images a report's 'image' may name: a missing one is an error, and a clean case has none.
+    "static/img/cover.jpg": "not really a JPEG",
+    "static/img/x.png": "not really a PNG",
 }
 
 

@@ -99,7 +99,7 @@ def test_feeds_are_bounded_newest_change_first_and_follow_their_term(tmp_path: P
     site = write_site(tmp_path / "site", {
         "content/incidents/old.md": incident("Old fire", "2020-01-01", updates=(
             "updates:\n  - date: 2024-02-01\n    type: correction\n    note: The toll was two, not three.\n"
-            "    figures: [killed]\n")),
+            "    figures: [killed]\n"), extra="published: 2020-01-05\n"),
         "content/incidents/mid.md": incident("Middle fire", "2022-01-01", tags="[flood]", country="Guatemala"),
         "content/incidents/new.md": incident("New fire", "2023-01-01"),
         "content/incidents/draft.md": incident("Draft fire", "2024-05-01", extra="draft: true\n"),
@@ -111,7 +111,9 @@ def test_feeds_are_bounded_newest_change_first_and_follow_their_term(tmp_path: P
     # The correction made "Old fire" the newest change; feed_size 2 keeps two entries.
     assert [e.title for e in main.entries] == ["Old fire", "New fire"]
     assert main.entries[0].updated.date().isoformat() == "2024-02-01"
-    assert main.entries[0].published.date().isoformat() == "2020-01-01"
+    # <published> is when the record was published, not the day of the event.
+    assert main.entries[0].published.date().isoformat() == "2020-01-05"
+    assert main.entries[1].published is None  # no published: field and no git: no date rather than a false one
     assert main.entries[0].authors == ("The Desk",)
     assert main.updated == main.entries[0].updated
     assert [e.title for e in read_feed(out / "tags/flood/feed.xml").entries] == ["Middle fire"]

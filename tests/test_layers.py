@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(modules.
     # Helpers and types that every stage shares; they import nothing above them.
     ("base", "version errors pickling hints urls numbers theme parallel terminal atomic outputs outfiles codeid "
              "model diagnostics"),
-    ("load", "loader"),
+    ("load", "gitdates loader"),
     ("validate", "invisible frontmatter fields config unreadable terms related validate"),
     ("resolve", "graph"),
     ("markdown", "mdlimits rawhtml mdplugins markdown"),

@@ -148,6 +148,8 @@ def test_new_incident_and_report_are_drafts_and_say_so(tmp_path, capsys, kind: s
     data = front_matter(written)
     assert data["draft"] is True and data["title"] == "Raid on the shelter"
     assert data["date"] == dt.date.today()
+    if kind == "incident":  # a report's date is its publication date; an incident's is the event's
+        assert data["published"] == dt.date.today()
     assert "draft" in out and "docket serve" in out and "docket build" in out and "draft: true" in out
 
 

@@ -92,7 +92,8 @@ def test_escaped_urls_and_times_in_a_small_site(tmp_path: Path) -> None:
         "content/incidents/a.md": """
             ---
             title: A & B
-            date: 2023-03-27T21:30:00-06:00
+            date: 2023-03-27T09:00:00-06:00
+            published: 2023-03-27T21:30:00-06:00
             tags: [q&a]
             ---
             Text.
@@ -100,5 +101,6 @@ def test_escaped_urls_and_times_in_a_small_site(tmp_path: Path) -> None:
     }, site_yaml="title: T\nbase_url: https://example.org/\n")
     build_ok(site)
     listed = locs(valid((site / "output" / "sitemap.xml").read_bytes(), "sitemap.xsd"))
+    # The page's own date (published), not the event's: a record without either has no lastmod.
     assert listed["https://example.org/incidents/a/"] == "2023-03-27T21:30:00-06:00"
     assert all(" " not in loc for loc in listed)

@@ -61,6 +61,7 @@ FIRE = """
 ---
 title: Fire at the depot
 date: 2023-03-27T21:30:00-06:00
+published: 2023-03-28
 summary: A fire.
 authors: [Ana Ruiz, Ben Ode]
 location:
@@ -209,19 +210,20 @@ def test_cite_this_gives_text_bibtex_and_csl_json(tmp_path: Path) -> None:
     assert facts == {"Permanent link": "https://example.org/m/incidents/fire/", "Record id": "fire",
                      "Last updated": "30 March 2023"}
     text = cite.find("p", class_="cite-text").get_text()
-    assert text.startswith("Ana Ruiz & Ben Ode. (2023, March 27). Fire at the depot [Incident record fire]. Monitor.")
+    # The record's publication date (published:), not the event's.
+    assert text.startswith("Ana Ruiz & Ben Ode. (2023, March 28). Fire at the depot [Incident record fire]. Monitor.")
     assert text.endswith("https://example.org/m/incidents/fire/")
     bibtex, csl = (pre.get_text() for pre in cite.find_all("pre"))
     assert bibtex.startswith("@misc{fire,") and bibtex.count("{") == bibtex.count("}")
     assert "author = {{Ana Ruiz} and {Ben Ode}}" in bibtex and "year = {2023}" in bibtex and "month = mar" in bibtex
     (entry,) = json.loads(csl)
     assert entry["id"] == "fire" and entry["URL"] == "https://example.org/m/incidents/fire/"
-    assert entry["issued"] == {"date-parts": [[2023, 3, 27]]}
+    assert entry["issued"] == {"date-parts": [[2023, 3, 28]]}
     assert entry["author"] == [{"literal": "Ana Ruiz"}, {"literal": "Ben Ode"}]
     # The byline and the dates under the title.
     byline = soup.find("p", class_="byline")
     assert byline.get_text(" ", strip=True).startswith("By Ana Ruiz, Ben Ode")
-    assert [t["datetime"] for t in byline.find_all("time")] == ["2023-03-27T21:30:00-06:00", "2023-03-30"]
+    assert [t["datetime"] for t in byline.find_all("time")] == ["2023-03-28", "2023-03-30"]
 
 
 def test_a_source_cites_itself_with_its_date_or_as_undated(tmp_path: Path) -> None:

@@ -48,8 +48,9 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "", [], {})}
 
 
-def incident_event(config: SiteConfig, incident: Incident, entities: Iterable[Entity],
-                   updated: Moment) -> dict[str, Any]:
+def incident_event(config: SiteConfig, incident: Incident, entities: Iterable[Entity], published: Moment | None,
+                   updated: Moment | None, image: str | None = None) -> dict[str, Any]:
+    """The event on its own date; the page about it (``subjectOf``) with the page's own dates."""
     loc = incident.location
     place = _clean({
         "@type": "Place", "name": loc.place or loc.region or loc.country,
@@ -67,8 +68,9 @@ def incident_event(config: SiteConfig, incident: Incident, entities: Iterable[En
         "location": place if len(place) > 1 else None,
         "about": [entity_ref(config, e) for e in entities],
         "keywords": ", ".join(incident.tags),
-        "subjectOf": _clean({"@type": "WebPage", "url": url, "dateModified": updated.iso(),
-                             "publisher": publisher(config)}),
+        "image": image,
+        "subjectOf": _clean({"@type": "WebPage", "url": url, "datePublished": _date(published),
+                             "dateModified": _date(updated), "publisher": publisher(config)}),
     })
 
 
@@ -78,7 +80,7 @@ def entity_ref(config: SiteConfig, entity: Entity) -> dict[str, Any]:
 
 
 def claim_review(config: SiteConfig, incident: Incident, claim: Claim, number: int, by: Entity | None,
-                 sources: Iterable[Source], reviewed: Moment) -> dict[str, Any]:
+                 sources: Iterable[Source], reviewed: Moment | None) -> dict[str, Any]:
     value, label = RATINGS.get(claim.status, (None, claim.status.capitalize()))
     rating = _clean({"@type": "Rating", "alternateName": label, "ratingValue": value,
                      "bestRating": 5 if value is not None else None, "worstRating": 1 if value is not None else None})
@@ -88,7 +90,7 @@ def claim_review(config: SiteConfig, incident: Incident, claim: Claim, number: i
         "@context": CONTEXT, "@type": "ClaimReview",
         "url": f"{page}#claim_{number}",
         "claimReviewed": claim.text,
-        "datePublished": reviewed.iso(),
+        "datePublished": _date(reviewed),
         "author": publisher(config),
         "reviewRating": rating,
         "itemReviewed": _clean({"@type": "Claim", "author": claimant, "datePublished": _date(claim.date),
@@ -105,8 +107,8 @@ def source_work(config: SiteConfig, source: Source) -> dict[str, Any]:
                    "subjectOf": absolute(config.base_url, path_of("source", source.id))})
 
 
-def news_article(config: SiteConfig, report: Report, updated: Moment, about: Iterable[Incident],
-                 image: str | None) -> dict[str, Any]:
+def news_article(config: SiteConfig, report: Report, published: Moment | None, updated: Moment | None,
+                 about: Iterable[Incident], image: str | None) -> dict[str, Any]:
     url = absolute(config.base_url, path_of("report", report.slug))
     corrections = [_clean({"@type": "CorrectionComment", "text": u.note, "datePublished": u.date.iso()})
                    for u in report.updates if u.kind == "correction"]
@@ -115,7 +117,7 @@ def news_article(config: SiteConfig, report: Report, updated: Moment, about: Ite
         "identifier": report.slug, "headline": report.title, "description": report.summary,
         "author": [{"@type": "Person", "name": a} for a in report.authors] or [publisher(config)],
         "publisher": publisher(config),
-        "datePublished": report.date.iso(), "dateModified": updated.iso(),
+        "datePublished": _date(published), "dateModified": _date(updated),
         "image": image, "keywords": ", ".join(report.tags),
         "inLanguage": config.language,
         "about": [{"@type": "Event", "@id": absolute(config.base_url, path_of("incident", i.slug)), "name": i.title}

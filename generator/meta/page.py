@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from ..model import Claim, Entity, Incident, Moment, Report, SiteConfig, Source
+from ..model import Claim, Entity, Image, Incident, Moment, Report, SiteConfig, Source, modified, publication
 from ..urls import absolute, path_of
 from . import jsonld
 from .card import card_path
@@ -32,39 +32,46 @@ def byline(config: SiteConfig, authors: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def last_change(item: Incident | Report) -> Moment:
-    return max([item.date, *(u.date for u in item.updates)])
+    """What feeds and the sitemap sort by: its last change, or its date when that is not known."""
+    return modified(item) or item.date
 
 
-def published(item: Incident | Report) -> Moment:
-    """When the record went public: its embargo's end, if it had one, else its date."""
-    return item.publishing.publish_after or item.date
+def share_image(config: SiteConfig, image: Image | None) -> str:
+    """The absolute URL of an item's own image ("" when it has none)."""
+    if image is None or not image.src:
+        return ""
+    return image.src if not image.is_local else absolute(config.base_url, image.src)
 
 
 def incident_meta(config: SiteConfig, incident: Incident, entities: Iterable[Entity],
                   claims: Iterable[tuple[int, Claim, Entity | None, tuple[Source, ...]]]) -> PageMeta:
     """``claims``: (number on the page, Claim, its claimant, its sources) of each claim."""
-    updated = last_change(incident)
+    published, updated = publication(incident), modified(incident)
     path = path_of("incident", incident.slug)
-    documents = [jsonld.incident_event(config, incident, entities, updated)]
+    image = share_image(config, incident.image)
+    documents = [jsonld.incident_event(config, incident, entities, published, updated, image or None)]
     documents += [jsonld.claim_review(config, incident, claim, n, by, sources, updated)
                   for n, claim, by, sources in claims]
     names = byline(config, incident.authors)
-    citation = Citation(incident.slug, "Incident record", incident.title, names, incident.date, updated,
+    citation = Citation(incident.slug, "Incident record", incident.title, names, published, updated,
                         config.title, config.org or config.author, absolute(config.base_url, path))
+    if image and incident.image is not None:  # its own picture, before the generated card
+        return PageMeta("article", jsonld.script(*documents), image, incident.image.alt or incident.title, False,
+                        published, updated, names, citation)
     return PageMeta("article", jsonld.script(*documents), absolute(config.base_url, card_path(path)),
-                    f"{incident.title}: {incident.date.human()}", True, published(incident), updated, names, citation)
+                    f"{incident.title}: {incident.date.human()}", True, published, updated, names, citation)
 
 
 def report_meta(config: SiteConfig, report: Report, about: Iterable[Incident]) -> PageMeta:
-    updated = last_change(report)
+    published, updated = publication(report), modified(report)
     path = path_of("report", report.slug)
-    image = report.image if "://" in report.image else absolute(config.base_url, report.image) if report.image else ""
-    document = jsonld.news_article(config, report, updated, about, image or None)
+    image = share_image(config, report.cover)
+    document = jsonld.news_article(config, report, published, updated, about, image or None)
     names = byline(config, report.authors)
-    citation = Citation(report.slug, "Report", report.title, names, published(report), updated, config.title,
+    citation = Citation(report.slug, "Report", report.title, names, published, updated, config.title,
                         config.org or config.author, absolute(config.base_url, path), "article-newspaper")
-    return PageMeta("article", jsonld.script(document), image, report.image_alt, False, published(report),
-                    updated, names, citation)
+    return PageMeta("article", jsonld.script(document), image, report.image_alt or report.title if image else "",
+                    False, published, updated, names, citation)
 
 
 def source_meta(config: SiteConfig, source: Source) -> PageMeta:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..contexts import FeedContext, FeedEntry
 from ..graph import SiteGraph
 from ..meta.page import last_change
-from ..model import Incident, Report
+from ..model import Incident, Report, publication
 from ..pagejob import PageJob
 from ..urls import path_of, term_slug
 
@@ -66,7 +66,7 @@ def newest(items: Iterable[Incident | Report], size: int, tag: str = "") -> tupl
     """
     entries = sorted(((item, last_change(item)) for item in items),
                      key=lambda e: (e[1], e[0].date, e[0].slug), reverse=True)
-    return tuple(FeedEntry(item, updated, categories=entry_categories(item, tag))
+    return tuple(FeedEntry(item, updated, categories=entry_categories(item, tag), published=publication(item))
                  for item, updated in entries[:size])
 
 
@@ -87,7 +87,8 @@ def _by_slug(tags: tuple[str, ...]) -> dict[str, str]:
 
 def corrections(items: Iterable[Incident | Report], size: int) -> tuple[FeedEntry, ...]:
     """One entry per correction or update, newest first; each links to its line on the item's page."""
-    entries = [FeedEntry(item, update.date, update, f"update_{n}", entry_categories(item))
+    entries = [FeedEntry(item, update.date, update, f"update_{n}", categories=entry_categories(item),
+                         published=update.date)
                for item in items for n, update in enumerate(item.updates, 1)]
     entries.sort(key=lambda e: (e.updated, e.item.slug, e.anchor), reverse=True)
     return tuple(entries[:size])

@@ -16,8 +16,6 @@ from ..urls import path_of
 from .maps import has_point, place_groups, world_map
 from .paging import page_of, page_path, paginate, titled
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 CHART_ROWS = 15
 
 
@@ -26,14 +24,14 @@ def timeline_page(graph: SiteGraph, stats: Statistics) -> PageJob:
     per = graph.config.per_page
     by_month: dict[tuple[int, int], list[Incident]] = defaultdict(list)
     for incident in graph.incidents:  # newest first
-        by_month[(incident.date.year, incident.date.value.month)].append(incident)
+        by_month[(incident.date.year, incident.date.month)].append(incident)  # month 0: only the year is known
     years: dict[int, list[TimelineMonth]] = defaultdict(list)
     position: dict[int, int] = defaultdict(int)  # incidents of the year listed before this month
     for (year, month), members in by_month.items():  # newest month first, as the year pages list them
         counted = [i for i in members if i.in_totals]
         totals = tuple((key, sum(dict(i.figures).get(key, 0) for i in counted)) for key in stats.figures)
         first = page_path(path_of("year", str(year)), page_of(position[year], per))
-        years[year].append(TimelineMonth(year, month, f"{MONTHS[month - 1]} {year}", len(members), totals,
+        years[year].append(TimelineMonth(year, month, members[0].date.month_name, len(members), totals,
                                          f"{first}#month-{year}-{month:02d}"))
         position[year] += len(members)
     rows = [(str(r.key), float(r.incidents)) for r in stats.by_year.rows]

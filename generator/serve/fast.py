@@ -18,12 +18,14 @@ full build that follows replaces its files.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..atomic import write_atomic
 from ..diagnostics import Diagnostic, Diagnostics
+from ..graph import SiteGraph
 from ..loader import CONTENT_KINDS, RawFile, read_text
 from ..markdown import RenderedBody, make_parser, render_body
 from ..model import Incident, Page, Report
@@ -110,12 +112,24 @@ def _check(last: LastBuild, site: Path, name: str) -> _Checked:
             "page": [p.slug for p in graph.pages]}[kind]
     if not isinstance(item, (Incident, Report, Page)) or item.slug not in live:
         return unknown  # a new or renamed item: its URL is new, which only the full build knows
+    item = _with_first_commit(item, graph)
     page_path = path_of(kind, item.slug)
     body = render_body(make_parser(graph.config.allow_html), graph, item, page_path)
     found = result.diagnostics + body.diagnostics
     if any(d.is_error for d in body.diagnostics):
         return _Checked(None, found, known=True)
     return _Checked(_page_job(last, item, body.body), found, known=True)
+
+
+def _with_first_commit(item: Incident | Report | Page, graph: SiteGraph) -> Incident | Report | Page:
+    """The edited item with the first-commit date the last build read from git (an edit cannot change it)."""
+    if isinstance(item, Report):
+        return item
+    items: list[Incident | Page] = [*graph.incidents, *graph.pages]
+    before = next((i for i in items if i.path == item.path), None)
+    if before is None or before.first_commit is None:
+        return item
+    return dataclasses.replace(item, first_commit=before.first_commit)
 
 
 def _page_job(last: LastBuild, item: Incident | Report | Page, body: RenderedBody) -> PageJob | None:
