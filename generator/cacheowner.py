@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 
 from .diagnostics import Diagnostics
-from .loader import CACHE_DIR
+from .fence import CACHE_DIR
 
 OWNER_FILE = "site.json"
 _KEPT = (".gitignore", OWNER_FILE)  # not discarded with a foreign cache

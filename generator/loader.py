@@ -10,8 +10,9 @@ an error, as is a broken link. ``static/`` and ``templates/`` are copied (or
 included) as they are, so a link there must stay inside its own folder: one
 into ``content/`` would publish an embargoed file raw, one into the build
 cache the cache, one into an output folder the previous edition. No link
-anywhere may lead into the cache or an output folder (see ``_Fence``). A FIFO, socket or device is skipped with a
-warning, because opening one can block the build forever. The folders are
+anywhere may lead into the cache or an output folder (see ``Fence``). A
+FIFO, socket or device is skipped with a warning, because opening one can
+block the build forever. The folders are
 walked with ``os.scandir`` and ``os.lstat``, so nothing is opened before its
 type is known, and files are opened non-blocking in case one was swapped for
 a FIFO since. Every ``StaticFile`` handed to the writer names a resolved,
@@ -28,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .fence import Fence, refusal, where
 from .model import StaticFile
-from .outfiles import MANIFEST, STAGING_MARKER
 from .theme import is_theme_dir, theme_assets_dir
 
 CONTENT_KINDS = {
@@ -41,7 +42,6 @@ CONTENT_KINDS = {
     "tags": "tag",
 }
 CONFIG_NAME = "site.yaml"
-CACHE_DIR = ".docket-cache"  # the build cache (session.py)
 THEME_ASSETS_SHOWN = "(default theme) assets"  # as render.py names the theme's own files
 
 # O_NONBLOCK: a FIFO that replaced a checked file opens at once instead of waiting for a writer.
@@ -97,22 +97,6 @@ class _Refused:
 
 
 @dataclass(frozen=True, slots=True)
-class _Fence:
-    """Where the symbolic links under one folder may lead.
-
-    ``site``: nothing outside it is read (None: anywhere, for the trusted theme). No link leads
-    into the build cache or an output folder. For the folders copied or included as they are
-    (static/, templates/, named by ``shown``): not into ``content`` (the resolved content/),
-    and, below their top, nowhere outside ``own``, the resolved folder itself.
-    """
-
-    site: Path | None
-    shown: str = ""
-    content: Path | None = None
-    own: Path | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class _Found:
     rel: str  # below the walked folder, forward slashes; a link keeps its own name
     real: Path  # resolved
@@ -157,7 +141,7 @@ def read_text(path: Path, shown: str, diags: Diagnostics) -> str | None:
 def _read_config(root: Path, diags: Diagnostics) -> str:
     """site.yaml's text; anything but a usable file there means this is no site (exit status 2)."""
     config_path = root / CONFIG_NAME
-    found = _inspect(config_path, _Fence(root))
+    found = _inspect(config_path, Fence(root))
     if found is None or (isinstance(found, _Entry) and found.is_dir):
         raise UsageError(f"{root}: no {CONFIG_NAME} here; a Docket site is a folder with a {CONFIG_NAME}")
     if isinstance(found, _Refused):
@@ -170,7 +154,7 @@ def _content_files(root: Path, diags: Diagnostics) -> tuple[list[RawFile], list[
     files, unread = [], []
     # Content is validated (drafts and embargoes are honoured), so its links may lead anywhere in
     # the site but the cache and output folders.
-    fence = _Fence(root)
+    fence = Fence(root)
     for folder, kind in CONTENT_KINDS.items():
         shown_top = f"content/{folder}"
         for found in _checked_walk(root, ("content", folder), fence, _visible, diags):
@@ -202,25 +186,25 @@ def _site_templates(root: Path, diags: Diagnostics) -> tuple[Path | None, tuple[
 
 def _theme_assets(diags: Diagnostics) -> list[_Found]:
     folder = theme_assets_dir()
-    return _checked_files(folder, THEME_ASSETS_SHOWN, _Fence(None), diags) if folder.is_dir() else []
+    return _checked_files(folder, THEME_ASSETS_SHOWN, Fence(None), diags) if folder.is_dir() else []
 
 
 def _copied(root: Path, name: str, diags: Diagnostics) -> tuple[Path | None, list[_Found]]:
     """static/ or templates/ resolved, and its files: links there stay inside the folder itself."""
     content = Path(os.path.realpath(root / "content"))
-    top = _folder(root, (name,), _Fence(root, name, content), diags)
+    top = _folder(root, (name,), Fence(root, name, content), diags)
     if top is None:
         return None, []
-    return top, _checked_files(top, name, _Fence(root, name, content, top), diags)
+    return top, _checked_files(top, name, Fence(root, name, content, top), diags)
 
 
-def _checked_files(top: Path, shown_top: str, fence: _Fence, diags: Diagnostics) -> list[_Found]:
+def _checked_files(top: Path, shown_top: str, fence: Fence, diags: Diagnostics) -> list[_Found]:
     """Every file under ``top`` (hidden ones left out) that the writer or Jinja can safely open."""
     return [f for f in _walk(top, shown_top, fence, _not_hidden, diags)
             if _readable(f.real, f"{shown_top}/{f.rel}", diags)]
 
 
-def _checked_walk(root: Path, parts: tuple[str, ...], fence: _Fence, visible: Callable[[str], bool],
+def _checked_walk(root: Path, parts: tuple[str, ...], fence: Fence, visible: Callable[[str], bool],
                   diags: Diagnostics) -> list[_Found]:
     top = _folder(root, parts, fence, diags)
     return [] if top is None else _walk(top, "/".join(parts), fence, visible, diags)
@@ -244,7 +228,7 @@ def _not_hidden(name: str) -> bool:
 # Walking the disk safely
 
 
-def _folder(base: Path, parts: tuple[str, ...], fence: _Fence, diags: Diagnostics) -> Path | None:
+def _folder(base: Path, parts: tuple[str, ...], fence: Fence, diags: Diagnostics) -> Path | None:
     """The resolved folder base/parts, each step checked like any entry; None when absent or refused."""
     real = base
     for depth, part in enumerate(parts, start=1):
@@ -258,7 +242,7 @@ def _folder(base: Path, parts: tuple[str, ...], fence: _Fence, diags: Diagnostic
     return real
 
 
-def _walk(top: Path, shown_top: str, fence: _Fence, visible: Callable[[str], bool],
+def _walk(top: Path, shown_top: str, fence: Fence, visible: Callable[[str], bool],
           diags: Diagnostics) -> list[_Found]:
     """Every regular file under the resolved folder ``top``, following links only where ``fence`` allows.
 
@@ -284,7 +268,7 @@ def _walk(top: Path, shown_top: str, fence: _Fence, visible: Callable[[str], boo
             elif not entry.is_dir:
                 found.append(_Found(child, entry.real))
             elif entry.real in above:
-                diags.error(shown, 0, "", f"symbolic link to {_where(entry.real, fence.site)}, a folder that "
+                diags.error(shown, 0, "", f"symbolic link to {where(entry.real, fence.site)}, a folder that "
                             "holds the link; not followed", "a link back up would be walked forever")
             else:
                 stack.append((entry.real, child, above | {entry.real}))
@@ -300,7 +284,7 @@ def _names(folder: Path, shown: str, diags: Diagnostics) -> list[str]:
         return []
 
 
-def _inspect(path: Path, fence: _Fence) -> _Entry | _Refused | None:
+def _inspect(path: Path, fence: Fence) -> _Entry | _Refused | None:
     """What ``path`` is, without opening it; None when it does not exist.
 
     A symbolic link is followed only where ``fence`` allows.
@@ -328,7 +312,7 @@ def _inspect(path: Path, fence: _Fence) -> _Entry | _Refused | None:
     return _not_regular(info.st_mode)
 
 
-def _follow(link: Path, fence: _Fence) -> Path | _Refused:
+def _follow(link: Path, fence: Fence) -> Path | _Refused:
     """Where ``link`` finally leads, or why Docket will not go there."""
     try:
         pointed = os.readlink(link)
@@ -343,45 +327,8 @@ def _follow(link: Path, fence: _Fence) -> Path | _Refused:
         if exc.errno == errno.ELOOP:
             return _Refused(True, f"symbolic link loop: {pointed} leads back to itself", "remove the link")
         return _Refused(True, f"cannot follow symbolic link to {pointed}: {_reason(exc)}")
-    return _fenced(real, fence)
-
-
-def _fenced(real: Path, fence: _Fence) -> Path | _Refused:
-    """``real`` (where a link leads) if ``fence`` allows it; a chain is judged by where it ends."""
-    site = fence.site
-    if site is None:
-        return real
-    if not real.is_relative_to(site):
-        return _Refused(True, f"refused symbolic link to {real}, outside the site folder",
-                        "copy the file into the site instead")
-    where = _where(real, site)
-    if real.is_relative_to(site / CACHE_DIR):
-        return _Refused(True, f"refused symbolic link to {where}, inside Docket's build cache, which is "
-                        "never published", "remove the link")
-    output = _output_around(real, site)
-    if output is not None:
-        return _Refused(True, f"refused symbolic link to {where}, inside the output folder {_where(output, site)}: "
-                        "each build would copy the previous edition into the next", "remove the link")
-    content = fence.content
-    if content is not None and (real.is_relative_to(content) or content.is_relative_to(real)):
-        how = "inside" if real.is_relative_to(content) else "which holds"
-        return _Refused(True, f"refused symbolic link to {where}, {how} content/: {fence.shown}/ is "
-                        "published as it is, so a draft or an embargoed file would be published raw",
-                        "remove the link; content is published only through its pages")
-    if fence.own is not None and not real.is_relative_to(fence.own):
-        return _Refused(True, f"refused symbolic link to {where}, outside {fence.shown}/, whose files are "
-                        "published as they are", f"copy the file into {fence.shown}/ instead, or remove the link")
-    return real
-
-
-def _output_around(real: Path, site: Path) -> Path | None:
-    """The output (or staging) folder holding ``real``, if any: Docket's own markers tell."""
-    folder = real
-    while folder != site and folder.is_relative_to(site):
-        if any(os.path.lexists(folder / marker) for marker in (MANIFEST, STAGING_MARKER)):
-            return folder
-        folder = folder.parent
-    return None
+    refused = refusal(real, fence)
+    return real if refused is None else _Refused(True, *refused)
 
 
 def _readable(path: Path, shown: str, diags: Diagnostics) -> bool:
@@ -430,13 +377,6 @@ def _not_regular(mode: int) -> _Refused:
 def _report(diags: Diagnostics, shown: str, refused: _Refused) -> None:
     report = diags.error if refused.is_error else diags.warning
     report(shown, 0, "", refused.message, refused.hint)
-
-
-def _where(real: Path, site: Path | None) -> str:
-    """A path inside the site as the site names it; anything else in full."""
-    if site is not None and real.is_relative_to(site):
-        return real.relative_to(site).as_posix() or "."
-    return str(real)
 
 
 def _reason(exc: OSError) -> str:

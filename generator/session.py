@@ -39,9 +39,10 @@ from jinja2.bccache import Bucket
 from .cacheowner import discard_foreign, mark_owner
 from .codeid import code_id
 from .diagnostics import Diagnostic, Diagnostics
+from .fence import CACHE_DIR
 from .fingerprint import ItemDigests
 from .graph import SiteGraph
-from .loader import CACHE_DIR, LoadedSite, RawFile
+from .loader import LoadedSite, RawFile
 from .markdown import BodyResult
 from .outfiles import MANIFEST
 from .produce import PageRecord

@@ -11,6 +11,7 @@ leads and what to do; links from ``static/`` to ``static/`` keep working.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -30,10 +31,12 @@ EMBARGOED = f"""
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    return write_site(tmp_path / "site", {
+    root = (tmp_path / "site").resolve()
+    return write_site(root, {
         "content/incidents/fire.md": INCIDENT,
         "content/incidents/leak.md": EMBARGOED,
         ".docket-cache/session.pickle": b"CACHE-MARKER",
+        ".docket-cache/site.json": json.dumps({"site": str(root)}),  # this site's own cache
     })
 
 
