@@ -142,8 +142,10 @@ class Fields:
         value = self.text(key)
         problem = language_problem(value) if value else ""
         if problem:
-            self.error(key, f"{value!r} {problem}", "expected a tag such as 'es', 'fr' or 'pt-BR' "
-                       "(a language, then '-' and a region or script)")
+            mended = re.sub(r"[\s_]+", "-", value)  # "pt BR", "pt_BR": the parts are right, the joins are not
+            hint = (f"write {mended!r}" if not language_problem(mended) else
+                    "expected a tag such as 'es', 'fr' or 'pt-BR' (a language, then '-' and a region or script)")
+            self.error(key, f"{value!r} {problem}", hint)
             return default
         return value or default
 

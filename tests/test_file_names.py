@@ -44,11 +44,13 @@ def test_a_figure_name_that_cannot_name_a_page_is_an_error(tmp_path: Path, name:
     same_error_from_check_and_build(site, FIRE, line_of(text, name[:10]), f"figures.{name}", *phrases)
 
 
-@pytest.mark.parametrize("tag", ["pt BR", "pt_BR", "portuguese", "p", "pt-", "en-" + "-".join(["abcdefgh"] * 10)])
-def test_the_site_language_must_be_a_language_tag(tmp_path: Path, tag: str) -> None:
+@pytest.mark.parametrize("tag, hint", [("pt BR", "write 'pt-BR'"), ("pt_BR", "write 'pt-BR'"),
+                                       ("portuguese", "such as"), ("p", "such as"), ("pt-", "such as"),
+                                       ("en-" + "-".join(["abcdefgh"] * 10), "at most 64")])
+def test_the_site_language_must_be_a_language_tag(tmp_path: Path, tag: str, hint: str) -> None:
     yaml = f'title: T\nbase_url: https://example.org/\nlanguage: "{tag}"\n'
     site = write_site(tmp_path, {FIRE: incident_with()}, site_yaml=yaml)
-    same_error_from_check_and_build(site, "site.yaml", 3, "language", "language tag", "pt-BR")
+    same_error_from_check_and_build(site, "site.yaml", 3, "language", "language tag", hint)
 
 
 def test_a_source_language_must_be_a_language_tag(tmp_path: Path) -> None:
