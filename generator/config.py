@@ -28,7 +28,7 @@ def read_config(text: str, diags: Diagnostics) -> SiteConfig:
     return SiteConfig(
         title=f.text("title", required=data is not None, default="Untitled site"),
         base_url=_base_url(f),
-        language=f.text("language", default="en"),
+        language=f.language("language", default="en"),
         description=f.text("description"),
         author=f.text("author"),
         org=f.text("org"),

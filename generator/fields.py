@@ -17,7 +17,7 @@ from slugify import slugify
 
 from .diagnostics import Diagnostics, did_you_mean
 from .frontmatter import INVALID, Document, FieldPath, dotted
-from .hints import DOT_THOUSANDS, Cut, dot_thousands_hint, figure_hint, id_problem
+from .hints import DOT_THOUSANDS, Cut, dot_thousands_hint, figure_hint, id_problem, language_problem
 from .model import Moment, Reference
 from .urls import EXPECTED, UrlUse, iri_to_uri, is_windows_reserved, url_problem
 
@@ -144,6 +144,18 @@ class Fields:
             self.error(key, f"text is too long ({len(text)} characters; at most {MAX_TEXT})")
             return default
         return text
+
+    def language(self, key: str, default: str = "") -> str:
+        """A BCP 47 language tag ("es", "pt-BR"): it goes into ``lang``, and Pagefind names files after it."""
+        value = self.text(key)
+        problem = language_problem(value) if value else ""
+        if problem:
+            mended = re.sub(r"[\s_]+", "-", value)  # "pt BR", "pt_BR": the parts are right, the joins are not
+            hint = (f"write {mended!r}" if not language_problem(mended) else
+                    "expected a tag such as 'es', 'fr' or 'pt-BR' (a language, then '-' and a region or script)")
+            self.error(key, f"{value!r} {problem}", hint)
+            return default
+        return value or default
 
     def texts(self, key: str) -> tuple[str, ...]:
         """A list of short texts; a single text is taken as a list of one."""

@@ -195,6 +195,7 @@ def parse_yaml(path: str, text: str, diags: Diagnostics, *, line_offset: int = 0
                     column=node.start_mark.column + 1)
         return None
     builder = _ValueBuilder(path, diags, line_offset, text)
+    builder.root = node
     try:
         data = builder.build(node, ())
     except _TooBig as exc:
@@ -284,6 +285,36 @@ class _TooBig(Exception):
         self.hint = hint
 
 
+def _too_many(root: yaml.Node, line: int) -> _TooBig:
+    """The limit, what the text holds, and aliases named only when they made the difference."""
+    written = _values_written(root)
+    if written > MAX_VALUES:
+        return _TooBig(f"the YAML has {written:,} values; at most {MAX_VALUES:,} are allowed", line,
+                       "front matter needs tens of values: put long lists in the body or split the file")
+    return _TooBig(f"the YAML expands to more than {MAX_VALUES:,} values through its anchors and aliases "
+                   f"(it has {written:,} values as written)", line,
+                   "repeat fewer aliases, or write the values out")
+
+
+def _values_written(root: yaml.Node) -> int:
+    """The values of a composed document as written: each node once, however many aliases repeat it.
+
+    Bounded by the text's size (the composer has already made every node), not by the expansion.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(value for _key, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return len(seen)
+
+
 class _ValueBuilder:
     """Turns composed YAML nodes into Python values, recording each one's line."""
 
@@ -297,6 +328,7 @@ class _ValueBuilder:
         self.float_texts: dict[FieldPath, str] = {}
         self.cuts: dict[FieldPath, Cut] = {}
         self.count = 0
+        self.root: yaml.Node | None = None
         self.constructor = SafeConstructor()
 
     def line(self, node: yaml.Node) -> int:
@@ -312,8 +344,7 @@ class _ValueBuilder:
     def build(self, node: yaml.Node, at: FieldPath) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise _TooBig(f"YAML expands to more than {MAX_VALUES} values", self.line(node),
-                          "YAML anchors and aliases may not expand this far")
+            raise _too_many(self.root or node, self.line(node))
         if len(at) > MAX_DEPTH:
             raise _TooBig(f"YAML is nested more than {MAX_DEPTH} levels deep", self.line(node))
         if not isinstance(node, yaml.ScalarNode) and node.tag not in STANDARD_TAGS:

@@ -13,6 +13,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAX_ID = 120
+# A figure's name makes the table's page /table/by-<name>/: 60 characters are at most 240 bytes
+# of UTF-8, so that folder's name stays under the 255 bytes a file system allows.
+MAX_FIGURE_NAME = 60
+MAX_LANGUAGE_TAG = 64  # the BCP 47 grammar has no limit; Pagefind names files after the site's tag
+# RFC 5646 (BCP 47) langtag, and a private-use tag alone ("x-klingon"): language with its
+# extlangs, script, region, variants, extensions, private use. Case is not significant.
+_ALNUM = "[a-z0-9]"
+_LANGTAG = re.compile(
+    # The grammar's 4- to 8-letter languages are reserved and none is registered: "english" is a mistake.
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}"  # language (extlang)
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
+    rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variants
+    rf"(?:-[a-wyz0-9](?:-{_ALNUM}{{2,8}})+)*"  # extensions
+    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?"  # private use
+    rf"|x(?:-{_ALNUM}{{1,8}})+)", re.IGNORECASE)
 _NUMBER = r"\d+(?:\.\d+)?"
 _QUOTED_NUMBER = re.compile(rf"^{_NUMBER}$")
 # 1,000 / 12.345.678 / 1 000 / 1'000 / 1’000: groups of three after the first
@@ -77,6 +93,31 @@ def id_problem(value: str) -> str:
     if len(value) > MAX_ID:
         return f"an id is at most {MAX_ID} characters long; this one has {len(value)} characters"
     return ""
+
+
+def language_problem(value: str) -> str:
+    """What keeps ``value`` from being a BCP 47 language tag ("pt-BR", "zh-Hant"), or "" when it is one."""
+    if len(value) > MAX_LANGUAGE_TAG:
+        return f"is too long for a language tag ({len(value)} characters; at most {MAX_LANGUAGE_TAG})"
+    if not _LANGTAG.fullmatch(value):
+        return "is not a language tag"
+    return ""
+
+
+def figure_name_problem(name: str) -> tuple[str, str]:
+    """What keeps ``name`` from naming a figure (and its page /table/by-<name>/), and what to write."""
+    if len(name) > MAX_FIGURE_NAME:
+        return (f"a figure name is at most {MAX_FIGURE_NAME} characters long; this one has {len(name)}",
+                "it names the table's page /table/by-<name>/: use a short name such as 'killed'")
+    bad = [ch for ch in "/\\" if ch in name]
+    if bad:
+        better = re.sub(r"[/\\]+", "_", name)
+        return (f"a figure name cannot hold {bad[0]!r}: it names the table's page /table/by-<name>/",
+                f"write {better!r}")
+    if not name[:1].isalnum():
+        return ("a figure name starts with a letter or digit: it names the table's page /table/by-<name>/",
+                "use a name such as 'killed' or 'missing_persons'")
+    return "", ""
 
 
 def _character(ch: str) -> str:

@@ -8,8 +8,13 @@ first bad byte) and left out.
 Docket reads regular files, and symbolic links that resolve inside the site
 folder; everything else is refused or skipped. A link out of the site could
 publish any file on the machine (``static/passwd -> /etc/passwd``), so it is
-an error, as is a broken link. A FIFO, socket or device is skipped with a
-warning, because opening one can block the build forever. The folders are
+an error, as is a broken link. ``static/`` and ``templates/`` are copied (or
+included) as they are, so a link there must stay inside its own folder: one
+into ``content/`` would publish an embargoed file raw, one into the build
+cache the cache, one into an output folder the previous edition. No link
+anywhere may lead into the cache or an output folder (see ``Fence``). A
+FIFO, socket or device is skipped with a warning, because opening one can
+block the build forever. The folders are
 walked with ``os.scandir`` and ``os.lstat``, so nothing is opened before its
 type is known, and files are opened non-blocking in case one was swapped for
 a FIFO since. Every ``StaticFile`` handed to the writer names a resolved,
@@ -27,6 +32,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .errors import UsageError
+from .fence import Fence, refusal, where
 from .gitdates import first_commits
 from .model import StaticFile
 from .theme import is_theme_dir, theme_assets_dir
@@ -108,7 +114,7 @@ def load_site(root: Path, diags: Diagnostics) -> LoadedSite:
     # The theme's assets, then a site's own templates/assets/ over them, file by file.
     assets = [*_static_files(_theme_assets(diags)), *_static_files(site_assets)]
     theme = tuple(StaticFile(f.source, "assets/" + f.target) for f in assets)
-    static = _static_files(_static(root, diags))
+    static = _static_files(_copied(root, "static", diags)[1])
     return LoadedSite(root, config_text, tuple(files), static, templates_dir, theme, template_names, tuple(unread))
 
 
@@ -138,7 +144,7 @@ def read_text(path: Path, shown: str, diags: Diagnostics) -> str | None:
 def _read_config(root: Path, diags: Diagnostics) -> str:
     """site.yaml's text; anything but a usable file there means this is no site (exit status 2)."""
     config_path = root / CONFIG_NAME
-    found = _inspect(config_path, root)
+    found = _inspect(config_path, Fence(root))
     if found is None or (isinstance(found, _Entry) and found.is_dir):
         raise UsageError(f"{root}: no {CONFIG_NAME} here; a Docket site is a folder with a {CONFIG_NAME}")
     if isinstance(found, _Refused):
@@ -150,9 +156,12 @@ def _read_config(root: Path, diags: Diagnostics) -> str:
 def _content_files(root: Path, diags: Diagnostics,
                    committed: dict[str, str]) -> tuple[list[RawFile], list[tuple[str, str]]]:
     files, unread = [], []
+    # Content is validated (drafts and embargoes are honoured), so its links may lead anywhere in
+    # the site but the cache and output folders.
+    fence = Fence(root)
     for folder, kind in CONTENT_KINDS.items():
         shown_top = f"content/{folder}"
-        for found in _checked_walk(root, ("content", folder), _visible, diags):
+        for found in _checked_walk(root, ("content", folder), fence, _visible, diags):
             path = f"{shown_top}/{found.rel}"
             if not found.rel.endswith(".md"):
                 diags.warning(path, 0, "", "not a Markdown file; ignored", "content files end in .md")
@@ -170,10 +179,9 @@ def _site_templates(root: Path, diags: Diagnostics) -> tuple[Path | None, tuple[
     templates = root / "templates"
     if is_theme_dir(templates):  # the repository's own example site: its templates/ is the trusted theme
         return templates, (), []
-    top = _folder(root, ("templates",), root, diags)
+    top, found = _copied(root, "templates", diags)
     if top is None:
         return None, (), []
-    found = _checked_files(top, "templates", root, diags)
     names = tuple(f.rel for f in found if not f.rel.startswith("assets/"))
     assets = [_Found(f.rel.removeprefix("assets/"), f.real) for f in found if f.rel.startswith("assets/")]
     # render.py hands Jinja the site's own path, not top: each step of it has just been checked.
@@ -182,24 +190,28 @@ def _site_templates(root: Path, diags: Diagnostics) -> tuple[Path | None, tuple[
 
 def _theme_assets(diags: Diagnostics) -> list[_Found]:
     folder = theme_assets_dir()
-    return _checked_files(folder, THEME_ASSETS_SHOWN, None, diags) if folder.is_dir() else []
+    return _checked_files(folder, THEME_ASSETS_SHOWN, Fence(None), diags) if folder.is_dir() else []
 
 
-def _static(root: Path, diags: Diagnostics) -> list[_Found]:
-    top = _folder(root, ("static",), root, diags)
-    return [] if top is None else _checked_files(top, "static", root, diags)
+def _copied(root: Path, name: str, diags: Diagnostics) -> tuple[Path | None, list[_Found]]:
+    """static/ or templates/ resolved, and its files: links there stay inside the folder itself."""
+    content = Path(os.path.realpath(root / "content"))
+    top = _folder(root, (name,), Fence(root, name, content), diags)
+    if top is None:
+        return None, []
+    return top, _checked_files(top, name, Fence(root, name, content, top), diags)
 
 
-def _checked_files(top: Path, shown_top: str, boundary: Path | None, diags: Diagnostics) -> list[_Found]:
+def _checked_files(top: Path, shown_top: str, fence: Fence, diags: Diagnostics) -> list[_Found]:
     """Every file under ``top`` (hidden ones left out) that the writer or Jinja can safely open."""
-    return [f for f in _walk(top, shown_top, boundary, _not_hidden, diags)
+    return [f for f in _walk(top, shown_top, fence, _not_hidden, diags)
             if _readable(f.real, f"{shown_top}/{f.rel}", diags)]
 
 
-def _checked_walk(root: Path, parts: tuple[str, ...], visible: Callable[[str], bool],
+def _checked_walk(root: Path, parts: tuple[str, ...], fence: Fence, visible: Callable[[str], bool],
                   diags: Diagnostics) -> list[_Found]:
-    top = _folder(root, parts, root, diags)
-    return [] if top is None else _walk(top, "/".join(parts), root, visible, diags)
+    top = _folder(root, parts, fence, diags)
+    return [] if top is None else _walk(top, "/".join(parts), fence, visible, diags)
 
 
 def _static_files(found: list[_Found]) -> tuple[StaticFile, ...]:
@@ -220,11 +232,11 @@ def _not_hidden(name: str) -> bool:
 # Walking the disk safely
 
 
-def _folder(base: Path, parts: tuple[str, ...], boundary: Path | None, diags: Diagnostics) -> Path | None:
+def _folder(base: Path, parts: tuple[str, ...], fence: Fence, diags: Diagnostics) -> Path | None:
     """The resolved folder base/parts, each step checked like any entry; None when absent or refused."""
     real = base
     for depth, part in enumerate(parts, start=1):
-        found = _inspect(real / part, boundary)
+        found = _inspect(real / part, fence)
         if isinstance(found, _Refused):
             _report(diags, "/".join(parts[:depth]), found)
             return None
@@ -234,9 +246,9 @@ def _folder(base: Path, parts: tuple[str, ...], boundary: Path | None, diags: Di
     return real
 
 
-def _walk(top: Path, shown_top: str, boundary: Path | None, visible: Callable[[str], bool],
+def _walk(top: Path, shown_top: str, fence: Fence, visible: Callable[[str], bool],
           diags: Diagnostics) -> list[_Found]:
-    """Every regular file under the resolved folder ``top``, following links only into ``boundary``.
+    """Every regular file under the resolved folder ``top``, following links only where ``fence`` allows.
 
     A folder is walked through a link only if it is not one of the folders
     already being walked on the way down, so that a link back up ends the
@@ -252,7 +264,7 @@ def _walk(top: Path, shown_top: str, boundary: Path | None, visible: Callable[[s
                 continue
             child = _join(rel, name)
             shown = _join(shown_top, child)
-            entry = _inspect(folder / name, boundary)
+            entry = _inspect(folder / name, fence)
             if entry is None:  # listed a moment ago
                 diags.error(shown, 0, "", "disappeared while the site was being read", "build again")
             elif isinstance(entry, _Refused):
@@ -260,7 +272,7 @@ def _walk(top: Path, shown_top: str, boundary: Path | None, visible: Callable[[s
             elif not entry.is_dir:
                 found.append(_Found(child, entry.real))
             elif entry.real in above:
-                diags.error(shown, 0, "", f"symbolic link to {_where(entry.real, boundary)}, a folder that "
+                diags.error(shown, 0, "", f"symbolic link to {where(entry.real, fence.site)}, a folder that "
                             "holds the link; not followed", "a link back up would be walked forever")
             else:
                 stack.append((entry.real, child, above | {entry.real}))
@@ -276,11 +288,10 @@ def _names(folder: Path, shown: str, diags: Diagnostics) -> list[str]:
         return []
 
 
-def _inspect(path: Path, boundary: Path | None) -> _Entry | _Refused | None:
+def _inspect(path: Path, fence: Fence) -> _Entry | _Refused | None:
     """What ``path`` is, without opening it; None when it does not exist.
 
-    A symbolic link is followed only when it resolves inside ``boundary``
-    (None: anywhere, for the trusted theme).
+    A symbolic link is followed only where ``fence`` allows.
     """
     try:
         info = os.lstat(path)
@@ -290,7 +301,7 @@ def _inspect(path: Path, boundary: Path | None) -> _Entry | _Refused | None:
         return _Refused(True, f"cannot read file: {_reason(exc)}")
     real = path
     if stat.S_ISLNK(info.st_mode):
-        followed = _follow(path, boundary)
+        followed = _follow(path, fence)
         if isinstance(followed, _Refused):
             return followed
         real = followed
@@ -305,7 +316,7 @@ def _inspect(path: Path, boundary: Path | None) -> _Entry | _Refused | None:
     return _not_regular(info.st_mode)
 
 
-def _follow(link: Path, boundary: Path | None) -> Path | _Refused:
+def _follow(link: Path, fence: Fence) -> Path | _Refused:
     """Where ``link`` finally leads, or why Docket will not go there."""
     try:
         pointed = os.readlink(link)
@@ -320,10 +331,8 @@ def _follow(link: Path, boundary: Path | None) -> Path | _Refused:
         if exc.errno == errno.ELOOP:
             return _Refused(True, f"symbolic link loop: {pointed} leads back to itself", "remove the link")
         return _Refused(True, f"cannot follow symbolic link to {pointed}: {_reason(exc)}")
-    if boundary is not None and not real.is_relative_to(boundary):
-        return _Refused(True, f"refused symbolic link to {real}, outside the site folder",
-                        "copy the file into the site instead")
-    return real
+    refused = refusal(real, fence)
+    return real if refused is None else _Refused(True, *refused)
 
 
 def _readable(path: Path, shown: str, diags: Diagnostics) -> bool:
@@ -372,13 +381,6 @@ def _not_regular(mode: int) -> _Refused:
 def _report(diags: Diagnostics, shown: str, refused: _Refused) -> None:
     report = diags.error if refused.is_error else diags.warning
     report(shown, 0, "", refused.message, refused.hint)
-
-
-def _where(real: Path, boundary: Path | None) -> str:
-    """A path inside the site as the site names it; anything else in full."""
-    if boundary is not None and real.is_relative_to(boundary):
-        return real.relative_to(boundary).as_posix() or "."
-    return str(real)
 
 
 def _reason(exc: OSError) -> str:

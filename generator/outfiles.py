@@ -196,10 +196,15 @@ def manifest_text(files: dict[str, ManifestEntry]) -> str:
 
 
 def copy_hashed(source: Path, dest: Path) -> ManifestEntry:
+    """Copy ``source`` (a path the loader resolved and checked) to ``dest``, hashing it on the way.
+
+    O_NOFOLLOW: a link put in its place since the check was not checked, so it is not followed.
+    """
     digest = hashlib.sha256()
     size = 0
     replace_file(dest)
-    with source.open("rb") as src, dest.open("wb") as out:
+    fd = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as src, dest.open("wb") as out:
         while chunk := src.read(CHUNK):
             digest.update(chunk)
             out.write(chunk)

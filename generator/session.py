@@ -11,7 +11,8 @@ With a cache folder (``.docket-cache/`` in the site, ignored by git) the
 session is saved after every successful build and loaded before the next one,
 so the next process starts warm. The cache is only ever a shortcut: one that
 is corrupt, from another version of Docket or for other options is discarded
-with a warning and the build goes on from scratch. It is read with an
+with a warning and the build goes on from scratch. So is a cache made for
+another site, copied along with a site's files (``cacheowner.py``). It is read with an
 unpickler that only accepts Docket's own data types, so a cache file cannot run
 code.
 """
@@ -37,8 +38,10 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
 
 from .atomic import atomic_file, write_atomic
+from .cacheowner import discard_foreign, mark_owner
 from .codeid import code_id
 from .diagnostics import Diagnostic, Diagnostics
+from .fence import CACHE_DIR
 from .fingerprint import ItemDigests
 from .graph import SiteGraph
 from .loader import LoadedSite, RawFile
@@ -50,7 +53,6 @@ from .render import PageRenderer, make_environment
 from .theme import theme_dir
 from .validate import FileResult
 
-CACHE_DIR = ".docket-cache"
 CACHE_FILE = "session.pickle"  # builds with --drafts (and the preview) keep theirs in session-drafts.pickle
 CACHE_FORMAT = 2
 # Modules whose classes a cache may hold; anything else makes the cache invalid.
@@ -100,6 +102,7 @@ class BuildSession:
         self._templates_listed: tuple[str, ...] = ()  # the template names of the last build
         self._used_files: set[tuple[str, str]] = set()
         self._used_bodies: set[tuple[str, str]] = set()
+        self._claimed = False  # whether the cache folder was checked to be this site's
 
     # -- the Jinja environment -------------------------------------------------------------
 
@@ -143,8 +146,8 @@ class BuildSession:
 
     def remember(self, inputs: bytes, output: Path, valid_until: float | None, pages: int,
                  diags: Diagnostics, unpublished: int = 0) -> None:
-        # A warning about the cache itself was about that build's work, not the site: a build that
-        # changes nothing reuses the output and must not say it started from scratch.
+        # The cache's own warnings (discarded, cannot save) are about this run, not the site: not replayed;
+        # a build that changes nothing reuses the output and must not say it started from scratch.
         warnings = [dataclasses.astuple(d) for d in diags.warnings if not d.path.startswith(CACHE_DIR)]
         self.state = State(inputs.hex(), str(output), valid_until, manifest_stamp(output), pages, warnings,
                            unpublished)
@@ -157,6 +160,11 @@ class BuildSession:
     def begin(self, diags: Diagnostics) -> None:
         """Called at the start of each build."""
         self._diags = diags
+        if not self._claimed and self.cache_dir is not None:
+            self._claimed = True
+            if discard_foreign(self.cache_dir, self.site_dir, diags):
+                with contextlib.suppress(OSError):
+                    self._ensure_cache_dir()
         if self.state is None and self.cache_dir is not None:
             self.state = read_state(self.cache_dir / self._file_name.replace(".pickle", ".state"))
         self.digests = ItemDigests()
@@ -237,6 +245,7 @@ class BuildSession:
         ignore = self.cache_dir / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# Docket's build cache: safe to delete, never to commit.\n*\n", encoding="utf-8")
+        mark_owner(self.cache_dir, self.site_dir)
         return self.cache_dir
 
     def _load(self, diags: Diagnostics) -> None:

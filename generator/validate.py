@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Protocol
@@ -21,6 +20,7 @@ from .config import read_config, site_timezone
 from .diagnostics import Diagnostic, Diagnostics
 from .fields import Fields, is_valid_id, reserved_hint, reserved_problem
 from .frontmatter import parse_document
+from .hints import figure_name_problem
 from .loader import LoadedSite, RawFile
 from .model import (
     Claim,
@@ -65,8 +65,6 @@ REPORT_KEYS = ("title", "date", "slug", "author", "authors", "summary", "inciden
                "sources", "updates") + IMAGE_KEYS + PUBLISHING_KEYS
 PAGE_KEYS = ("title", "slug", "summary") + PUBLISHING_KEYS
 TAG_KEYS = ("title", "description", "slug")
-# A language tag as <html lang> takes it: "es", "pt-BR", "zh-Hant" (BCP 47's common forms).
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 LOCATION_KEYS = ("place", "region", "country", "lat", "lon")
 
 
@@ -258,6 +256,10 @@ def read_figures(f: Fields) -> tuple[tuple[str, int | float], ...]:
         return ()
     out = []
     for key, value in figures.data.items():
+        problem, hint = figure_name_problem(str(key))
+        if problem:
+            figures.error(key, problem, hint)
+            continue
         number = figures.number(key, value)
         if number is not None:
             out.append((key, number))
@@ -300,7 +302,7 @@ def read_source_fields(f: Fields, ident: str, path: str, line: int, from_file: b
         accessed=f.moment("accessed"),
         reliability=f.choice("reliability", RELIABILITIES, ""),
         notes=f.text("notes"),
-        language=_language(f),
+        language=f.language("language"),
         from_file=from_file,
         field_lines=f.field_lines(),
     )
@@ -313,14 +315,6 @@ def read_source_file(f: Fields, raw: RawFile) -> Source | None:
     if not (source and ident):
         return None
     return dataclasses.replace(source, body=f.doc.body, body_line=f.doc.body_line)
-
-
-def _language(f: Fields) -> str:
-    value = f.text("language")
-    if value and not LANGUAGE_TAG.match(value):
-        f.error("language", f"{value!r} is not a language tag", "expected a tag such as 'es', 'fr' or 'pt-BR'")
-        return ""
-    return value
 
 
 def read_coverage(f: Fields) -> tuple[Coverage, ...]:

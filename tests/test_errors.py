@@ -416,6 +416,17 @@ def test_billion_laughs_alias_bomb(tmp_path):
     [diag] = run.errors
     assert diag.path == FIRE and line_of(text, "a: &a") <= diag.line <= line_of(text, "summary: *i"), run.describe()
     assert "expands to more than" in diag.rest, run.describe()
+    assert "aliases" in diag.rest and "20,000" in diag.rest, run.describe()
+
+
+def test_too_many_values_without_aliases_says_what_was_found(tmp_path):
+    tags = ", ".join(f"t{n}" for n in range(20_001))
+    text = incident_with(f"tags: [{tags}]")
+    run = build_fails(write_site(tmp_path, {FIRE: text}))
+    [diag] = run.errors
+    assert diag.path == FIRE, run.describe()
+    assert "20,005 values" in diag.rest and "at most 20,000" in diag.rest, run.describe()
+    assert "alias" not in diag.rest and "anchor" not in diag.rest, run.describe()
 
 
 def test_python_tags_are_not_executed(tmp_path):

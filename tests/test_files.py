@@ -22,12 +22,12 @@ from typing import Any, Self
 
 import pytest
 from helpers import (
+    INCIDENT,
     Run,
     assert_no_traceback,
     build_fails,
     build_ok,
     docket,
-    INCIDENT,
     expect,
     page,
     snapshot,
@@ -108,7 +108,8 @@ def test_site_yaml_linked_from_outside_is_refused(site: Path) -> None:
     run = docket("build", site, timeout=TIMEOUT)
     assert run.returncode == 2, run.describe()
     assert_no_traceback(run)
-    assert "site.yaml: refused symbolic link to" in run.stderr and "outside the site folder" in run.stderr, run.describe()
+    assert "site.yaml: refused symbolic link to" in run.stderr, run.describe()
+    assert "outside the site folder" in run.stderr, run.describe()
     assert not (site / "output").exists()
 
 
@@ -154,21 +155,24 @@ def test_a_folder_link_back_up_is_not_followed(site: Path, rel: str, target: str
 # -- symbolic links inside the site are fine ----------------------------------------
 
 def test_links_inside_the_site_are_followed(site: Path) -> None:
+    # Content links may lead anywhere in the site; those of static/ and templates/ stay in their
+    # own folder (tests/test_links_in_site.py).
     write_site(site, {
-        "media/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
-        "media/photos/one.jpg": b"JPEG one",
+        "static/media/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n",
+        "static/media/photos/one.jpg": b"JPEG one",
         "archive/2022/old-fire.md": INCIDENT.replace("Fire at the depot", "The old fire"),
-        "shared/page.html": '{% extends "default/page.html" %}{% block content %}<h1>Linked</h1>{% endblock %}\n',
+        "templates/shared/page.html": '{% extends "default/page.html" %}{% block content %}<h1>Linked</h1>'
+                                      '{% endblock %}\n',
         "content/pages/about.md": "---\ntitle: About\n---\nHello.\n",
     })
-    link(site / "static/logo.svg", "../media/logo.svg")
-    link(site / "static/photos", "../media/photos")  # a folder
-    link(site / "static/abs.svg", site / "media/logo.svg")  # absolute, still inside
+    link(site / "static/logo.svg", "media/logo.svg")
+    link(site / "static/photos", "media/photos")  # a folder
+    link(site / "static/abs.svg", site / "static/media/logo.svg")  # absolute, still inside
     link(site / "content/incidents/2022", "../../archive/2022")
-    link(site / "templates/page.html", "../shared/page.html")
+    link(site / "templates/page.html", "shared/page.html")
     build_ok(site)
     out = site / "output"
-    assert (out / "logo.svg").read_bytes() == (site / "media/logo.svg").read_bytes()
+    assert (out / "logo.svg").read_bytes() == (site / "static/media/logo.svg").read_bytes()
     assert (out / "abs.svg").is_file() and not (out / "abs.svg").is_symlink()
     assert (out / "photos/one.jpg").read_bytes() == b"JPEG one"
     assert page(site, "incidents/old-fire/").find("h1").get_text(strip=True) == "The old fire"
@@ -179,8 +183,8 @@ def test_a_site_reached_through_a_link_compares_resolved_paths(site: Path) -> No
     # As on macOS, where /tmp is a link to /private/tmp: links inside the site point
     # at the unresolved path, and the site itself is named by it.
     alias = link(site.parent / "alias", site)
-    write_site(site, {"media/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n"})
-    link(site / "static/logo.svg", alias / "media/logo.svg")
+    write_site(site, {"static/media/logo.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>\n"})
+    link(site / "static/logo.svg", alias / "static/media/logo.svg")
     build_ok(alias)
     assert (site / "output/logo.svg").is_file()
 
@@ -214,8 +218,9 @@ def test_a_fifo_is_skipped_with_a_warning(site: Path, rel: str) -> None:
 
 
 def test_a_link_inside_the_site_to_a_fifo_is_skipped(site: Path) -> None:
-    os.mkfifo(site / "pipe")
-    link(site / "static/pipe.css", "../pipe")
+    (site / "static/fifo").mkdir(parents=True)
+    os.mkfifo(site / "static/fifo/pipe")
+    link(site / "static/pipe.css", "fifo/pipe")
     run = build_with_timeout(site)
     expect(run, "static/pipe.css", 0, "", "not a regular file (a FIFO)", severity="warning")
 

@@ -266,6 +266,26 @@ def test_a_damaged_or_foreign_cache_is_discarded_with_a_warning(tmp_path: Path, 
     assert comparable(snapshot(site / "output")) == comparable(snapshot(from_scratch_cli(site, tmp_path / "fresh")))
 
 
+@pytest.mark.parametrize("edit_first", [True, False])
+def test_a_cache_copied_from_another_site_is_discarded_with_a_warning(tmp_path: Path, edit_first: bool) -> None:
+    first = site_with(tmp_path / "a")
+    build_ok(first)
+    second = site_with(tmp_path / "b", {"content/pages/about.md": "---\ntitle: About us\n---\nSite B.\n"})
+    shutil.copytree(first / CACHE_DIR, second / CACHE_DIR)
+    if edit_first:
+        touch_content(second)
+    run = build_ok(second)
+    expected = f"{CACHE_DIR}: warning: build cache discarded: it was made for another site ({first.resolve()})"
+    assert expected in run.stderr, run.stderr
+    assert comparable(snapshot(second / "output")) == comparable(snapshot(from_scratch_cli(second, tmp_path / "fresh")))
+    again = build_ok(second)
+    assert "warning: build cache discarded" not in again.stderr
+    (second / "content/pages/about.md").write_text("---\ntitle: About us\n---\nSite B, later.\n", encoding="utf-8")
+    warm = build_ok(second)
+    assert "warning: build cache discarded" not in warm.stderr
+    assert "(1 pages rendered" in warm.stdout, warm.stdout  # its own cache is used again
+
+
 def test_a_cache_that_would_run_code_is_refused_not_run(tmp_path: Path) -> None:
     class Boom:
         def __reduce__(self) -> tuple[object, tuple[str]]:

@@ -30,13 +30,13 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(modules.
     # Helpers and types that every stage shares; they import nothing above them.
     ("base", "version errors pickling hints urls numbers theme parallel terminal atomic outputs outfiles codeid "
              "model diagnostics"),
-    ("load", "gitdates loader"),
+    ("load", "fence gitdates loader"),
     ("validate", "invisible frontmatter fields config unreadable terms related validate"),
     ("resolve", "graph"),
     ("markdown", "mdlimits rawhtml mdplugins markdown"),
     ("plan", "stats charts datalisting geo meta contexts pagejob pages dataschemas exports sitemap"),
     ("render", "fingerprint render produce"),
-    ("session", "session"),
+    ("session", "cacheowner session"),
     ("search", "pagefind_service search"),
     ("scaffold", "scaffold"),
     ("check and write", "links review writer"),

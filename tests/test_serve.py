@@ -161,6 +161,22 @@ def test_forcereload_is_not_served(served: Preview) -> None:
     assert status == 404
 
 
+MALFORMED = ["/%00", "/incidents/a%00b.html", "/%2500", "/incidents/%25%30%30/", "/%ff", "/%c0%af",
+             "/%0a", "/" + "a" * 300, "/" + "a/" * 3000]
+
+
+@pytest.mark.parametrize("path", MALFORMED, ids=lambda p: p[:24])
+def test_a_malformed_path_is_a_bad_request_and_no_traceback(served: Preview, path: str) -> None:
+    status, body = raw_get(served, path, {"Host": f"127.0.0.1:{served.port}"})
+    assert status == 400, (status, body[:200])
+    assert body.strip() and len(body) < 400  # a short text saying why
+    log = served.output()
+    for noise in ("Traceback", "Uncaught exception", "Invalid unicode", "ValueError"):
+        assert noise not in log, log
+    ok, page_ = raw_get(served, "/incidents/fire/", {"Host": f"127.0.0.1:{served.port}"})
+    assert ok == 200 and b"Fire at the depot" in page_  # still serving
+
+
 # -- rebuilding and reloading ----------------------------------------------------------
 
 

@@ -26,8 +26,9 @@ import sys
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from types import TracebackType
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from tornado import httputil, web
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
@@ -50,6 +51,10 @@ HELLO = {"command": "hello", "protocols": ["http://livereload.com/protocols/offi
          "serverName": "docket"}
 MAX_MESSAGE = 64 * 1024  # the script only ever sends small JSON messages
 MAX_REPORTED_HOSTS = 20  # refusals are reported once per Host, and only for so many Hosts
+# No file Docket writes has a longer name or path (see model.py's bounds); the system's limits.
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 4096
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def livereload_js() -> bytes:
@@ -182,6 +187,12 @@ class OutputFiles(web.StaticFileHandler):
                     end: int | None = None) -> bytes:
         return self.body[start:end]
 
+    def log_exception(self, typ: type[BaseException] | None, value: BaseException | None,
+                      tb: TracebackType | None) -> None:
+        # A refusal (403 for "..", 404) is the answer, not news for the writer's terminal.
+        if not isinstance(value, web.HTTPError):
+            super().log_exception(typ, value, tb)
+
     def compute_etag(self) -> str:
         # Of these bytes: the handler's own cache keeps one version per path for the server's life.
         return f'"{hashlib.sha256(self.body).hexdigest()}"'
@@ -288,6 +299,9 @@ class PreviewApplication(web.Application):
         if not origin_allowed(origin, self.authorities):
             self._note(f"Origin {origin!r}")
             return self._refuse(request, 403, f"docket: this preview answers only its own pages ({self.url})\n")
+        why = malformed(request.path)
+        if why is not None:
+            return self._refuse(request, 400, f"docket: bad request: {why}\n")
         return super().find_handler(request, **kwargs)
 
     def _refuse(self, request: httputil.HTTPServerRequest, status: int, text: str) -> web._HandlerDelegate:
@@ -300,6 +314,25 @@ class PreviewApplication(web.Application):
         self.reported.add(what)
         self.report(f"docket: refused a request with {what}: the preview answers only {self.url} "
                     "(to preview from another machine, pass --host with the address it uses)")
+
+
+def malformed(raw: str) -> str | None:
+    """Why the request path ``raw`` (still percent-encoded) names no file Docket could have written.
+
+    Checked before any handler: a NUL made tornado's own ``realpath`` raise (a 500 and a traceback
+    on the writer's terminal), and invalid UTF-8 was refused with a log line. A control character
+    escaped twice (``%2500``) is refused too, whatever decodes it a second time.
+    """
+    data = unquote_to_bytes(raw)
+    try:
+        path = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the path is not valid UTF-8"
+    if CONTROL.search(path) or CONTROL.search(unquote(path)):
+        return "the path holds a control character (such as NUL)"
+    if len(data) > MAX_PATH_BYTES or any(len(part) > MAX_NAME_BYTES for part in data.split(b"/")):
+        return "the path is too long"
+    return None
 
 
 def _no_log(handler: web.RequestHandler) -> None:
