@@ -11,9 +11,11 @@ With a cache folder (``.docket-cache/`` in the site, ignored by git) the
 session is saved after every successful build and loaded before the next one,
 so the next process starts warm. The cache is only ever a shortcut: one that
 is corrupt, from another version of Docket or for other options is discarded
-with a warning and the build goes on from scratch. It is read with an
-unpickler that only accepts Docket's own data types, so a cache file cannot run
-code.
+with a warning and the build goes on from scratch. The site's repository may
+hold a cache folder anyone wrote, so every file is signed (HMAC-SHA256 with
+the key of ``cachekey.py``, which no file of the site holds) and one whose
+signature does not verify is discarded before it is unpickled; it is read with
+an unpickler that only accepts Docket's own data types besides.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
 
+from . import cachekey
 from .codeid import code_id
 from .diagnostics import Diagnostic, Diagnostics
 from .fingerprint import ItemDigests
@@ -56,6 +59,8 @@ CACHE_FORMAT = 2
 # Modules whose classes a cache may hold; anything else makes the cache invalid.
 _TRUSTED_MODULES = ("generator.", "markupsafe", "datetime", "zoneinfo")
 _TRUSTED_BUILTINS = {"frozenset", "set", "complex", "bytearray", "slice", "range"}
+_PURPOSE = "session"  # what a session file's HMAC is signed for (cachekey.py); "session-state" for its state
+_TAG_PREFIX = b"docket-hmac-sha256 "  # the first line of a session file: this and the tag in hex
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +242,7 @@ class BuildSession:
         return self.cache_dir
 
     def _load(self, diags: Diagnostics) -> None:
-        if self.cache_dir is None:
+        if self.cache_dir is None or not cachekey.persistent():
             return
         path = self.cache_dir / self._file_name
         try:
@@ -249,7 +254,11 @@ class BuildSession:
                           "building from scratch")
             return
         try:
-            header, memo = _TrustedUnpickler(io.BytesIO(data)).load()
+            tag, newline, pickled = data.partition(b"\n")
+            if not newline or not tag.startswith(_TAG_PREFIX) or not cachekey.verify_hex(
+                    _PURPOSE, [pickled], tag[len(_TAG_PREFIX):].decode("ascii", "replace")):
+                raise ValueError("not signed by this Docket for this user on this machine")
+            header, memo = _TrustedUnpickler(io.BytesIO(pickled)).load()
             if header != self._header() or not isinstance(memo, Memo):
                 raise ValueError("made by another version of Docket or with other options")
         except Exception as exc:  # noqa: BLE001 - any damage at all: the cache is discarded, never trusted
@@ -259,15 +268,17 @@ class BuildSession:
         self._memo = memo
 
     def _save(self, diags: Diagnostics) -> None:
-        if self.cache_dir is None:
-            return
+        if self.cache_dir is None or not cachekey.persistent():
+            return  # no cache, or no key another process could verify it with
         if self._memo is None:
             return  # nothing was loaded or made, so nothing changed
         try:
             folder = self._ensure_cache_dir()
+            pickled = pickle.dumps((self._header(), self.memo), protocol=5)
             fd, tmp = tempfile.mkstemp(prefix=".session-", dir=folder)
             with os.fdopen(fd, "wb") as out:
-                pickle.dump((self._header(), self.memo), out, protocol=5)
+                out.write(_TAG_PREFIX + cachekey.sign_hex(_PURPOSE, [pickled]).encode("ascii") + b"\n")
+                out.write(pickled)
             os.replace(tmp, folder / self._file_name)
         except OSError as exc:
             diags.warning(CACHE_DIR, 0, "", f"cannot save the build cache: {exc.strerror or exc}",
@@ -293,7 +304,11 @@ class State:
 
 def read_state(path: Path) -> State | None:
     try:
-        data = json.loads(path.read_bytes())
+        signed = json.loads(path.read_bytes())
+        body = str(signed["state"])
+        if not cachekey.verify_hex(_PURPOSE + "-state", [body.encode("utf-8")], str(signed["hmac"])):
+            return None  # not signed here: the build simply runs
+        data = json.loads(body)
         return State(str(data["inputs"]), str(data["output"]), data["valid_until"], list(data["manifest"]),
                      int(data["pages"]), [tuple(w) for w in data["warnings"]],
                      int(data.get("unpublished", 0)))
@@ -302,9 +317,13 @@ def read_state(path: Path) -> State | None:
 
 
 def write_state(path: Path, state: State) -> None:
+    if not cachekey.persistent():
+        return
+    body = json.dumps(dataclasses.asdict(state))
+    signed = {"state": body, "hmac": cachekey.sign_hex(_PURPOSE + "-state", [body.encode("utf-8")])}
     fd, tmp = tempfile.mkstemp(prefix=".state-", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(dataclasses.asdict(state), out)
+        json.dump(signed, out)
     os.replace(tmp, path)
 
 

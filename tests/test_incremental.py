@@ -280,6 +280,66 @@ def test_a_cache_that_would_run_code_is_refused_not_run(tmp_path: Path) -> None:
     assert not (tmp_path / "pwned").exists()
 
 
+def test_a_cache_edited_to_change_a_page_is_not_believed(tmp_path: Path) -> None:
+    # A cache made of Docket's own types can still lie: a rendered body with a script in it.
+    from markupsafe import Markup  # noqa: PLC0415
+
+    from generator.session import Memo  # noqa: PLC0415
+
+    site = site_with(tmp_path / "site")
+    build_ok(site)
+    path = site / CACHE_DIR / CACHE_FILE
+    data = path.read_bytes()
+    header, memo = pickle.loads(data[data.index(b"\x80"):])  # after any tag Docket writes before it
+    assert isinstance(memo, Memo)
+    key, result = memo.bodies[("incident", "fire")]
+    body = result.body.__class__(**{**{f: getattr(result.body, f) for f in result.body.__slots__},
+                                    "html": result.body.html + Markup("<script>alert(1)</script>")})
+    memo.bodies[("incident", "fire")] = (key, result.__class__(body, result.diagnostics, result.answers))
+    path.write_bytes(pickle.dumps((header, memo), protocol=5))
+    touch_content(site)
+    run = build_ok(site, "--output", str(tmp_path / "other"))  # a new folder: every page is rendered
+    assert "alert(1)" not in (tmp_path / "other/incidents/fire/index.html").read_text(encoding="utf-8")
+    assert "build cache discarded" in run.stderr
+    assert comparable(snapshot(tmp_path / "other")) == comparable(snapshot(from_scratch_cli(site, tmp_path / "fresh")))
+
+
+def test_the_cache_key_is_written_nowhere_in_the_site(tmp_path: Path) -> None:
+    from generator import cachekey  # noqa: PLC0415
+
+    site = site_with(tmp_path / "site")
+    build_ok(site)
+    key = cachekey.cache_key()
+    assert cachekey.persistent(), "this machine has an id: the cache is kept across processes"
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert key not in data and key.hex().encode() not in data, path
+
+
+def test_without_a_machine_id_nothing_is_reused_across_processes(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cachekey  # noqa: PLC0415
+
+    monkeypatch.setattr(cachekey, "MACHINE_ID_FILES", (str(tmp_path / "no-machine-id"),))
+    cachekey._machine_secret.cache_clear()
+    cachekey.cache_key.cache_clear()
+    try:
+        site = site_with(tmp_path / "site")
+        out = tmp_path / "out"
+        assert build(site, out, now=NOW).ok
+        assert not (site / CACHE_DIR / CACHE_FILE).exists()  # no key another process could check it with
+        assert not list((site / CACHE_DIR).glob("search-bundle*"))
+        session = BuildSession(site)
+        touch_content(site)
+        result = build(site, out, session=session, now=NOW)
+        assert result.ok and not result.diagnostics.warnings
+        same_output(result, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
+    finally:
+        cachekey._machine_secret.cache_clear()
+        cachekey.cache_key.cache_clear()
+
+
 def test_a_cache_folder_that_cannot_be_made_is_a_warning_not_a_failure(tmp_path: Path) -> None:
     site = site_with(tmp_path / "site")
     (site / CACHE_DIR).write_text("a file where the cache folder would go\n", encoding="utf-8")
