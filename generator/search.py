@@ -50,7 +50,7 @@ from .urls import path_of, term_slug
 if TYPE_CHECKING:
     from .session import BuildSession
 
-SEARCH_FORMAT = 1  # part of the digest: bump when the records or the bundle change shape
+SEARCH_FORMAT = 2  # part of the digest: bump when the records or the bundle change shape
 REINSTALL = "reinstall Docket's dependencies: pip install --force-reinstall 'pagefind[bin]>=1.5,<2'"
 CACHE_NAME = "search-bundle.zip"  # in .docket-cache/; "search-bundle-drafts.zip" for --drafts sessions
 _PURPOSE = "search-bundle"  # what the cached bundle's HMAC is signed for (cachekey.py)
