@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .basemaps import place_basemaps
 from .config import site_timezone
 from .contexts import PageLink
 from .diagnostics import Diagnostics
@@ -113,6 +114,7 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     exports += site_map_files(graph.config, jobs_planned)  # sitemap.xml and robots.txt
     built: set[str] = {f.target for f in (*loaded.theme_assets, *loaded.static)} | {f.path for f in exports}
     if target is None:  # docket check
+        place_basemaps(jobs_planned, session.maps_for(None), session.jobs, None)
         outcomes = produce_all(Producer(renderer, session.digests, TemplateDigests(renderer.env), {}, None, None),
                                jobs_planned, session.jobs, progress)
         return _checked(outcomes, exports, bodies, built, diags, strict)
@@ -123,8 +125,13 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
             previous = session.pages_for(target)
             producer = Producer(renderer, session.digests, TemplateDigests(renderer.env), previous, target,
                                 staged.root)
+            # Each map's land, once per box, before the pages that name the files render.
+            maps, basemaps = place_basemaps(jobs_planned, session.maps_for(target), session.jobs, producer)
             outcomes = produce_all(producer, jobs_planned, session.jobs, progress)
             records = _take(outcomes, staged, built, diags)
+            for path, record in basemaps.items():
+                _keep(records, staged, path, record)
+                built.add(path)
             check_local_links(bodies.values(), built, diags)
             # Placed with the exports, not counted as pages.
             bundle = search.result(diags) if not diags.has_errors else []
@@ -141,7 +148,7 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
             staged.commit()
     finally:
         search.cancel()  # when the build failed or was interrupted (nothing to stop otherwise)
-    session.finish(target, records, diags)
+    session.finish(target, records, diags, maps)
     pages = sum(1 for o in outcomes if o.record is not None) + len(exports)
     changed = {path: r.sha256 for path, r in records.items()
                if path not in previous or previous[path].sha256 != r.sha256}

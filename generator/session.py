@@ -41,6 +41,7 @@ from . import cachekey
 from .codeid import code_id
 from .diagnostics import Diagnostic, Diagnostics
 from .fingerprint import ItemDigests
+from .geo.basemap import BasemapKey, BasemapRef
 from .graph import SiteGraph
 from .loader import LoadedSite, RawFile
 from .markdown import BodyResult
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR = ".docket-cache"
 CACHE_FILE = "session.pickle"  # builds with --drafts (and the preview) keep theirs in session-drafts.pickle
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 # Modules whose classes a cache may hold; anything else makes the cache invalid.
 _TRUSTED_MODULES = ("generator.", "markupsafe", "datetime", "zoneinfo")
 _TRUSTED_BUILTINS = {"frozenset", "set", "complex", "bytearray", "slice", "range"}
@@ -83,6 +84,7 @@ class Memo:
     bodies: dict[tuple[str, str], tuple[tuple[object, ...], BodyResult]] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
     output: str = ""  # the output folder the page records describe
+    maps: dict[BasemapKey, BasemapRef] = field(default_factory=dict)  # the basemap files in that output
 
 
 class BuildSession:
@@ -194,12 +196,14 @@ class BuildSession:
 
     # -- after a build -----------------------------------------------------------------------
 
-    def finish(self, output: Path | None, pages: dict[str, PageRecord] | None, diags: Diagnostics) -> None:
+    def finish(self, output: Path | None, pages: dict[str, PageRecord] | None, diags: Diagnostics,
+               maps: dict[BasemapKey, BasemapRef] | None = None) -> None:
         """Forget what this build no longer has; remember its output; save when there is a cache."""
         self.memo.files = {k: v for k, v in self.memo.files.items() if k in self._used_files}
         self.memo.bodies = {k: v for k, v in self.memo.bodies.items() if k in self._used_bodies}
         if pages is not None and output is not None:
             self.memo.pages, self.memo.output = pages, str(output)
+            self.memo.maps = maps or {}
         if self.autosave:
             self._save(diags)
 
@@ -209,6 +213,10 @@ class BuildSession:
 
     def pages_for(self, output: Path) -> dict[str, PageRecord]:
         return self.memo.pages if self.memo.output == str(output) else {}
+
+    def maps_for(self, output: Path | None) -> dict[BasemapKey, BasemapRef]:
+        """The basemaps the last build placed in ``output`` (any output for ``docket check``: names only)."""
+        return self.memo.maps if output is None or self.memo.output == str(output) else {}
 
     # -- the cache folder ----------------------------------------------------------------------
 

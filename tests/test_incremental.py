@@ -231,6 +231,29 @@ def test_a_broken_template_is_reported_once_however_many_workers(tmp_path: Path,
     same_output(parallel, serial, tmp_path / "parallel", tmp_path / "serial")
 
 
+def test_an_edit_draws_no_basemap_again_and_keeps_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import basemaps  # noqa: PLC0415
+
+    mapped = {f"content/incidents/{name}.md": f"---\ntitle: {name}\ndate: 2023-03-27\nlocation:\n  place: {place}\n"
+              f"  country: {country}\n  lat: {lat}\n  lon: {lon}\n---\nBody.\n"
+              for name, place, country, lat, lon in (("juarez", "Juárez", "Mexico", 31.69, -106.42),
+                                                     ("valencia", "Valencia", "Spain", 39.47, -0.38))}
+    site = site_with(tmp_path / "site", mapped)
+    out = site / "output"
+    assert build(site, out, now=NOW, jobs=1).ok
+    files = {p.name: inodes(out)[f"assets/{p.name}"] for p in (out / "assets").glob("basemap-*.svg")}
+    assert files
+    drawn: list[object] = []
+    real = basemaps.draw_basemap
+    monkeypatch.setattr(basemaps, "draw_basemap", lambda key: drawn.append(key) or real(key))
+    (site / "content/incidents/juarez.md").write_text(mapped["content/incidents/juarez.md"].replace("Body.", "Edited."),
+                                                      encoding="utf-8")
+    result = build(site, out, now=NOW, jobs=1)  # a new session: it loads .docket-cache/
+    assert result.ok and drawn == []
+    assert {p.name: inodes(out)[f"assets/{p.name}"] for p in (out / "assets").glob("basemap-*.svg")} == files
+    same_output(result, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
+
+
 # -- the cache folder ----------------------------------------------------------------------------
 
 
