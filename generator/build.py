@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .basemaps import place_basemaps
 from .config import site_timezone
 from .contexts import PageLink
 from .diagnostics import Diagnostics
@@ -179,8 +180,13 @@ def _write(plan: SitePlan, target: Path, session: BuildSession, diags: Diagnosti
             previous = session.pages_for(target)
             producer = Producer(plan.renderer, session.digests, TemplateDigests(plan.renderer.env), previous, target,
                                 staged.root)
+            # Each map's land, once per box, before the pages that name the files render.
+            maps, basemaps = place_basemaps(plan.jobs, session.maps_for(target), session.jobs, producer)
             outcomes = produce_all(producer, plan.jobs, session.jobs, progress)
             records = _take(outcomes, staged, plan.built, diags)
+            for path, record in basemaps.items():
+                _keep(records, staged, path, record)
+                plan.built.add(path)
             check_local_links(plan.bodies.values(), plan.built, diags)
             check_item_images((*plan.graph.incidents, *plan.graph.reports), plan.built, diags)
             # Placed with the exports, not counted as pages.
@@ -196,7 +202,7 @@ def _write(plan: SitePlan, target: Path, session: BuildSession, diags: Diagnosti
             staged.commit()
     finally:
         search.cancel()  # when the build failed or was interrupted (nothing to stop otherwise)
-    session.finish(target, records, diags)
+    session.finish(target, records, diags, maps)
     pages = sum(1 for o in outcomes if o.record is not None) + len(plan.exports)
     changed = {path: r.sha256 for path, r in records.items()
                if path not in previous or previous[path].sha256 != r.sha256}
@@ -238,6 +244,7 @@ def _take(outcomes: list[PageOutcome], staged: StagedOutput, built: set[str],
 def _checked(plan: SitePlan, session: BuildSession, diags: Diagnostics, strict: bool,
              progress: Progress | None) -> BuildResult:
     """``docket check``: every page rendered, to catch template errors, and the links checked; nothing written."""
+    place_basemaps(plan.jobs, session.maps_for(None), session.jobs, None)
     producer = Producer(plan.renderer, session.digests, TemplateDigests(plan.renderer.env), {}, None, None)
     outcomes = produce_all(producer, plan.jobs, session.jobs, progress)
     for outcome in outcomes:

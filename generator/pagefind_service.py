@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from .outputs import OutputFile
+from .pagefind_stable import stabilise
 from .parallel import FORK_GUARD
 
 BUNDLE_DIR = "pagefind"  # in the output; the search page loads pagefind/pagefind.js
@@ -83,7 +84,7 @@ def _index(stdin: IO[bytes], replies: _Replies, records: list[dict[str, Any]]) -
         if not is_bundle_name(name):
             raise ValueError(f"Pagefind made a file with an unexpected name: {name!r}")
         files.append(OutputFile(f"{BUNDLE_DIR}/{name}", base64.b64decode(file["content"])))
-    return sorted(files, key=lambda f: f.path)
+    return stabilise(sorted(files, key=lambda f: f.path), BUNDLE_DIR)  # the same bytes in every run
 
 
 def _send(stdin: IO[bytes], records: list[dict[str, Any]], index: int, last: int) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .fingerprint import ItemDigests, TemplateDigests, fingerprint
+from .geo.spec import maps_in
 from .model import StaticFile
 from .outfiles import copy_hashed, destination, naming, replace_file
 from .pagejob import PageJob
@@ -66,8 +67,9 @@ class Producer:
     new_root: Path | None  # the staging folder; None renders without writing (docket check)
 
     def fingerprint_of(self, job: PageJob) -> bytes:
+        # The names of its maps' basemap files too: a page must never name a file the build no longer writes.
         return fingerprint(self.digests, self.templates.of(job.template), job.path, job.title,
-                           self.renderer.site, job.context)
+                           self.renderer.site, job.context, tuple(m.basemap() for m in maps_in(job.context)))
 
     def produce(self, job: PageJob) -> PageOutcome:
         rel = output_file(job.path)
@@ -82,8 +84,15 @@ class Producer:
 
     def place(self, rel: str, data: bytes) -> PageRecord:
         """A data file: kept when its bytes are the same as last time, written otherwise."""
-        key = hashlib.blake2b(data, digest_size=16).digest()
+        return self.place_keyed(rel, hashlib.blake2b(data, digest_size=16).digest(), data)
+
+    def place_keyed(self, rel: str, key: bytes, data: bytes) -> PageRecord:
+        """A file made from ``key``: kept when the last build's was made from it too, written otherwise."""
         return self._reuse(rel, key) or self._write(rel, key, data)
+
+    def reuse(self, rel: str, key: bytes) -> PageRecord | None:
+        """The last build's file, when it was made from ``key`` and is still as Docket wrote it; else None."""
+        return self._reuse(rel, key)
 
     def place_static(self, file: StaticFile) -> tuple[PageRecord, bool]:
         """A static file, copied unless the same source file (same size, time, inode) was copied last time."""

@@ -16,6 +16,8 @@ speaks to the binary.
 
 A bundle is reused when the records are the same as last time (a digest over them and the
 binary): from the session in memory (the preview) or from ``.docket-cache/`` (the next build).
+The cached bundle is used only when its HMAC (``cachekey.py``: a key no file of the site holds)
+verifies: anyone who commits to the site's repository can write in its cache folder.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ import re
 import subprocess
 import threading
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import cachekey
 from .atomic import atomic_file
 from .diagnostics import Diagnostics
 from .graph import SiteGraph
@@ -46,9 +49,10 @@ from .urls import path_of, term_slug
 if TYPE_CHECKING:
     from .session import BuildSession
 
-SEARCH_FORMAT = 1  # part of the digest: bump when the records or the bundle change shape
+SEARCH_FORMAT = 2  # part of the digest: bump when the records or the bundle change shape
 REINSTALL = "reinstall Docket's dependencies: pip install --force-reinstall 'pagefind[bin]>=1.5,<2'"
 CACHE_NAME = "search-bundle.zip"  # in .docket-cache/; "search-bundle-drafts.zip" for --drafts sessions
+_PURPOSE = "search-bundle"  # what the cached bundle's HMAC is signed for (cachekey.py)
 
 
 # --------------------------------------------------------------------------- records
@@ -252,7 +256,8 @@ def _reuse(session: BuildSession | None, digest: str) -> SearchBundle | None:
         return None
     try:
         with zipfile.ZipFile(path) as archive:
-            if archive.comment.decode("ascii", "replace") != digest:
+            stored, _, tag = archive.comment.decode("ascii", "replace").partition(" ")
+            if stored != digest:
                 return None
             files = []
             for info in archive.infolist():
@@ -261,6 +266,8 @@ def _reuse(session: BuildSession | None, digest: str) -> SearchBundle | None:
                 files.append(OutputFile(f"{BUNDLE_DIR}/{info.filename}", archive.read(info)))
     except (OSError, zipfile.BadZipFile, ValueError, EOFError):
         return None  # no cache, or a damaged one: Pagefind runs and the cache is written again
+    if not cachekey.verify_hex(_PURPOSE, _signed_parts(digest, files), tag):
+        return None  # not signed by this Docket for this user on this machine: anyone may have written it
     return SearchBundle(digest, tuple(files))
 
 
@@ -274,7 +281,8 @@ def _keep(session: BuildSession | None, bundle: SearchBundle, diags: Diagnostics
         return
     try:
         with atomic_file(path) as out, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-            archive.comment = bundle.digest.encode("ascii")
+            tag = cachekey.sign_hex(_PURPOSE, _signed_parts(bundle.digest, bundle.files))
+            archive.comment = f"{bundle.digest} {tag}".encode("ascii")
             for file in bundle.files:  # the index files are compressed already
                 archive.writestr(zipfile.ZipInfo(file.path[len(BUNDLE_DIR) + 1:]), file.data)
     except OSError as exc:
@@ -282,7 +290,14 @@ def _keep(session: BuildSession | None, bundle: SearchBundle, diags: Diagnostics
                       "the site was built; the next build runs Pagefind again")
 
 
+def _signed_parts(digest: str, files: Iterable[OutputFile]) -> Iterator[bytes]:
+    yield digest.encode("ascii")
+    for file in files:
+        yield file.path.encode("utf-8")
+        yield file.data
+
+
 def _cache_path(session: BuildSession) -> Path | None:
-    if session.cache_dir is None or not session.cache_dir.is_dir():
+    if session.cache_dir is None or not session.cache_dir.is_dir() or not cachekey.persistent():
         return None
     return session.cache_dir / (CACHE_NAME.replace(".zip", "-drafts.zip") if session.drafts else CACHE_NAME)

@@ -12,9 +12,11 @@ session is saved after every successful build and loaded before the next one,
 so the next process starts warm. The cache is only ever a shortcut: one that
 is corrupt, from another version of Docket or for other options is discarded
 with a warning and the build goes on from scratch. So is a cache made for
-another site, copied along with a site's files (``cacheowner.py``). It is read with an
-unpickler that only accepts Docket's own data types, so a cache file cannot run
-code.
+another site, copied along with a site's files (``cacheowner.py``). The site's
+repository may hold a cache folder anyone wrote, so every file is signed
+(HMAC-SHA256 with the key of ``cachekey.py``, which no file of the site holds)
+and one whose signature does not verify is discarded before it is unpickled;
+it is read with an unpickler that only accepts Docket's own data types besides.
 """
 
 from __future__ import annotations
@@ -37,12 +39,14 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader
 from jinja2.bccache import Bucket
 
+from . import cachekey
 from .atomic import atomic_file, write_atomic
 from .cacheowner import discard_foreign, mark_owner
 from .codeid import code_id
 from .diagnostics import Diagnostic, Diagnostics
 from .fence import CACHE_DIR
 from .fingerprint import ItemDigests
+from .geo.basemap import BasemapKey, BasemapRef
 from .graph import SiteGraph
 from .loader import LoadedSite, RawFile
 from .markdown import BodyResult
@@ -54,10 +58,12 @@ from .theme import theme_dir
 from .validate import FileResult
 
 CACHE_FILE = "session.pickle"  # builds with --drafts (and the preview) keep theirs in session-drafts.pickle
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 # Modules whose classes a cache may hold; anything else makes the cache invalid.
 _TRUSTED_MODULES = ("generator.", "markupsafe", "datetime", "zoneinfo")
 _TRUSTED_BUILTINS = {"frozenset", "set", "complex", "bytearray", "slice", "range"}
+_PURPOSE = "session"  # what a session file's HMAC is signed for (cachekey.py); "session-state" for its state
+_TAG_PREFIX = b"docket-hmac-sha256 "  # the first line of a session file: this and the tag in hex
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,7 @@ class Memo:
     bodies: dict[tuple[str, str], tuple[tuple[object, ...], BodyResult]] = field(default_factory=dict)
     pages: dict[str, PageRecord] = field(default_factory=dict)
     output: str = ""  # the output folder the page records describe
+    maps: dict[BasemapKey, BasemapRef] = field(default_factory=dict)  # the basemap files in that output
 
 
 class BuildSession:
@@ -200,12 +207,14 @@ class BuildSession:
 
     # -- after a build -----------------------------------------------------------------------
 
-    def finish(self, output: Path | None, pages: dict[str, PageRecord] | None, diags: Diagnostics) -> None:
+    def finish(self, output: Path | None, pages: dict[str, PageRecord] | None, diags: Diagnostics,
+               maps: dict[BasemapKey, BasemapRef] | None = None) -> None:
         """Forget what this build no longer has; remember its output; save when there is a cache."""
         self.memo.files = {k: v for k, v in self.memo.files.items() if k in self._used_files}
         self.memo.bodies = {k: v for k, v in self.memo.bodies.items() if k in self._used_bodies}
         if pages is not None and output is not None:
             self.memo.pages, self.memo.output = pages, str(output)
+            self.memo.maps = maps or {}
         if self.autosave:
             self._save(diags)
 
@@ -215,6 +224,10 @@ class BuildSession:
 
     def pages_for(self, output: Path) -> dict[str, PageRecord]:
         return self.memo.pages if self.memo.output == str(output) else {}
+
+    def maps_for(self, output: Path | None) -> dict[BasemapKey, BasemapRef]:
+        """The basemaps the last build placed in ``output`` (any output for ``docket check``: names only)."""
+        return self.memo.maps if output is None or self.memo.output == str(output) else {}
 
     # -- the cache folder ----------------------------------------------------------------------
 
@@ -249,7 +262,7 @@ class BuildSession:
         return self.cache_dir
 
     def _load(self, diags: Diagnostics) -> None:
-        if self.cache_dir is None:
+        if self.cache_dir is None or not cachekey.persistent():
             return
         path = self.cache_dir / self._file_name
         try:
@@ -261,7 +274,11 @@ class BuildSession:
                           "building from scratch")
             return
         try:
-            header, memo = _TrustedUnpickler(io.BytesIO(data)).load()
+            tag, newline, pickled = data.partition(b"\n")
+            if not newline or not tag.startswith(_TAG_PREFIX) or not cachekey.verify_hex(
+                    _PURPOSE, [pickled], tag[len(_TAG_PREFIX):].decode("ascii", "replace")):
+                raise ValueError("not signed by this Docket for this user on this machine")
+            header, memo = _TrustedUnpickler(io.BytesIO(pickled)).load()
             if header != self._header() or not isinstance(memo, Memo):
                 raise ValueError("made by another version of Docket or with other options")
         except Exception as exc:  # noqa: BLE001 - any damage at all: the cache is discarded, never trusted
@@ -271,14 +288,18 @@ class BuildSession:
         self._memo = memo
 
     def _save(self, diags: Diagnostics) -> None:
-        if self.cache_dir is None:
-            return
+        if self.cache_dir is None or not cachekey.persistent():
+            return  # no cache, or no key another process could verify it with
         if self._memo is None:
             return  # nothing was loaded or made, so nothing changed
         try:
             folder = self._ensure_cache_dir()
+            buffer = io.BytesIO()
+            _CachePickler(buffer, protocol=5).dump((self._header(), self.memo))
+            pickled = buffer.getvalue()
             with atomic_file(folder / self._file_name) as out:
-                _CachePickler(out, protocol=5).dump((self._header(), self.memo))
+                out.write(_TAG_PREFIX + cachekey.sign_hex(_PURPOSE, [pickled]).encode("ascii") + b"\n")
+                out.write(pickled)
         except OSError as exc:
             diags.warning(CACHE_DIR, 0, "", f"cannot save the build cache: {exc.strerror or exc}",
                           "the site was built; the next build starts from scratch")
@@ -303,7 +324,11 @@ class State:
 
 def read_state(path: Path) -> State | None:
     try:
-        data = json.loads(path.read_bytes())
+        signed = json.loads(path.read_bytes())
+        body = str(signed["state"])
+        if not cachekey.verify_hex(_PURPOSE + "-state", [body.encode("utf-8")], str(signed["hmac"])):
+            return None  # not signed here: the build simply runs
+        data = json.loads(body)
         return State(str(data["inputs"]), str(data["output"]), data["valid_until"], list(data["manifest"]),
                      int(data["pages"]), [tuple(w) for w in data["warnings"]],
                      int(data.get("unpublished", 0)))
@@ -312,7 +337,11 @@ def read_state(path: Path) -> State | None:
 
 
 def write_state(path: Path, state: State) -> None:
-    write_atomic(path, json.dumps(dataclasses.asdict(state)).encode("utf-8"))
+    if not cachekey.persistent():
+        return
+    body = json.dumps(dataclasses.asdict(state))
+    signed = {"state": body, "hmac": cachekey.sign_hex(_PURPOSE + "-state", [body.encode("utf-8")])}
+    write_atomic(path, json.dumps(signed).encode("utf-8"))
 
 
 def manifest_stamp(output: Path) -> list[int]:

@@ -398,21 +398,3 @@ def remove_theme_parts(soup: BeautifulSoup, where: str) -> None:
         assert where.startswith("search/"), f"{where}: <noscript> outside the search page"
         assert not note.find_all(["script", "style", "link", "meta", "iframe"]), f"{where}: {str(note)[:200]!r}"
         note.decompose()
-
-
-def comparable(files: dict[str, bytes]) -> dict[str, bytes]:
-    """A snapshot of an output without the search bundle, for comparing two builds byte by byte.
-
-    Pagefind names and fills some of its files differently from one run to the next over the
-    same records (its filter and fragment files), so two builds of one site agree on everything
-    but those; the search tests check the bundle itself. The manifest is kept, less its entries
-    for the bundle.
-    """
-    import json
-
-    out = {path: data for path, data in files.items() if not path.startswith("pagefind/")}
-    if ".docket-manifest.json" in out:
-        manifest = json.loads(out[".docket-manifest.json"])
-        manifest["files"] = [f for f in manifest["files"] if not f["path"].startswith("pagefind/")]
-        out[".docket-manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
-    return out

@@ -6,6 +6,7 @@ Small sites written inline, built with the real CLI; the HTML is parsed, not gre
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -248,6 +249,54 @@ def test_maps_are_landscape_whatever_their_grid(tmp_path):
         assert height < width, f"{path}: a portrait map ({width} x {height})"
 
 
+def basemap_uses(out: Path) -> dict[str, list[tuple[str, str]]]:
+    """Each page's <use> references, resolved to (file in the output, fragment)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for file in sorted(out.rglob("*.html")):
+        for use in BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser").select("svg.map use"):
+            target, _, fragment = use["href"].partition("#")
+            resolved = (file.parent / target).resolve().relative_to(out.resolve()).as_posix()
+            found.setdefault(file.relative_to(out).as_posix(), []).append((resolved, fragment))
+    return found
+
+
+def test_maps_draw_their_land_from_one_shared_basemap_file(tmp_path):
+    out = build(tmp_path, {
+        **{f"content/incidents/i{n}.md": incident(n) for n in range(1, 4)},  # three at Juárez: one box
+        "content/incidents/far.md": incident(9, place="Valencia", country="Spain", lat=39.47, lon=-0.38),
+    })
+    uses = basemap_uses(out)
+    assert {"incidents/i1/index.html", "incidents/far/index.html", "map/index.html", "index.html"} <= set(uses)
+    files = {path for refs in uses.values() for path, _ in refs}
+    assert all(re.fullmatch(r"assets/basemap-[0-9a-f]{16}\.svg", path) for path in files), files
+    # The incidents at one place share their map's file; the land is not inline in any page.
+    assert uses["incidents/i1/index.html"][0][0] == uses["incidents/i2/index.html"][0][0]
+    assert uses["incidents/i1/index.html"][0][0] != uses["incidents/far/index.html"][0][0]
+    for path in uses:
+        assert not page(out, path).select("svg.map path"), path
+    written = {p.relative_to(out).as_posix() for p in (out / "assets").glob("basemap-*.svg")}
+    assert written == files  # each one used, none missing
+    manifest = {f["path"] for f in json.loads((out / ".docket-manifest.json").read_text())["files"]}
+    assert files <= manifest
+    for path, refs in uses.items():
+        for target, fragment in refs:
+            root = ET.fromstring((out / target).read_bytes())
+            ids = {e.attrib.get("id") for e in root.iter()}
+            assert fragment in ids, (path, target, fragment)
+    # The incident's own map marks its country: a <use> of the Mexico path, drawn over the land.
+    marked = page(out, "incidents/i1").select_one("svg[aria-labelledby=location-map-title] use.land-highlight")
+    target, fragment = marked["href"].split("#")
+    country = ET.fromstring((out / "incidents/i1" / target).resolve().read_bytes())
+    titles = {e.attrib.get("id"): e.findtext("{http://www.w3.org/2000/svg}title") for e in country.iter()}
+    assert titles[fragment] == "Mexico"
+
+
+def test_a_page_with_maps_is_small(tmp_path):
+    out = build(tmp_path, {f"content/incidents/i{n}.md": incident(n) for n in range(1, 4)})
+    # Before, the location map and the related map each inlined the land of Juárez's box (2 x ~20 KB).
+    assert (out / "incidents/i1/index.html").stat().st_size < 30_000
+
+
 def test_related_map_shows_the_related_incidents_near_it_and_only_when_there_are_some(tmp_path):
     out = build(tmp_path, {
         "content/incidents/a.md": incident(1, tags="[fire, shelter]"),
@@ -291,7 +340,7 @@ PAGE_BUDGET = 300 * 1024
 # The size budget of each kind of file at 1,000 incidents, in KB (docs/performance.md, "Page-size budgets").
 KIND_BUDGETS = {"home": 200, "incident": 250, "entity": 200, "report": 100, "source": 50, "term": 150,
                 "list": 100, "map": 200, "statistics": 100, "timeline": 100, "feed": 50, "card": 5,
-                "incident-json": 10}
+                "incident-json": 10, "basemap": 150}
 LISTS = ("incidents/", "reports/", "sources/", "entities/", "corrections/", "table/", "status/")
 TERMS = ("tags/", "countries/", "places/", "years/", "publishers/")
 
@@ -307,6 +356,8 @@ def kind_of(rel: str) -> str | None:
         return "feed"
     if rel.startswith("incidents/") and rel.endswith("/index.json"):
         return "incident-json"
+    if rel.startswith("assets/basemap-"):
+        return "basemap"
     if not rel.endswith(".html"):
         return None
     if parts[0] in ("map", "statistics", "timeline"):

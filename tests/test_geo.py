@@ -6,6 +6,7 @@ gets: links with the right names, points where they belong, the countries drawn.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import math
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from generator.geo import WORLD, Bounds, MapPoint, bounds_around, country_bounds, country_known, render_map
+from generator.geo.basemap import basemap_key, draw_basemap
 from generator.geo.make_outline import decode_arcs, split_at_antimeridian
 from generator.geo.outline import canonical_name, load
 
@@ -46,10 +48,18 @@ def links(root: ET.Element) -> list[ET.Element]:
     return list(root.iter(f"{SVG}a"))
 
 
-def land_names(root: ET.Element) -> list[str]:
-    """The country names of the land paths (each path's <title>)."""
-    return [path.findtext(f"{SVG}title", "") for path in root.iter(f"{SVG}path")
-            if "land" in path.attrib.get("class", "").split()]
+def basemap_of(svg: str, bounds: Bounds | None = None, width: int = 960) -> ET.Element:
+    """The basemap file a map draws its land from (checked to be the one its <use> names)."""
+    drawn = draw_basemap(basemap_key(bounds, width))
+    [land] = [u for u in parse(svg).iter(f"{SVG}use") if u.attrib["class"] == "land"]
+    assert land.attrib["href"] == f"assets/{drawn.ref.name}#land"
+    return parse(drawn.data.decode("utf-8"))
+
+
+def land_names(basemap: ET.Element) -> list[str]:
+    """The country names of a basemap file's land paths (each path's <title>)."""
+    [land] = [g for g in basemap.iter(f"{SVG}g") if g.attrib.get("id") == "land"]
+    return [path.findtext(f"{SVG}title", "") for path in land.iter(f"{SVG}path")]
 
 
 def circle(link: ET.Element) -> ET.Element:
@@ -76,8 +86,8 @@ def test_points_become_links_whose_writer_text_stays_text():
     assert root.findtext(f"{SVG}title") == 'Map <b>"one"</b> & more'
 
 
-def test_the_svg_is_labelled_by_its_title_and_references_nothing_outside():
-    svg = render_map([JUAREZ, MEXICO_CITY], title="Incidents", id_prefix="incident-map")
+def test_the_svg_is_labelled_by_its_title_and_references_only_its_basemap():
+    svg = render_map([JUAREZ, MEXICO_CITY], title="Incidents", id_prefix="incident-map", assets="../../assets/")
     root = parse(svg)
     title = root.find(f"{SVG}title")
     assert title is not None and title.attrib["id"] == "incident-map-title" == root.attrib["aria-labelledby"]
@@ -86,8 +96,24 @@ def test_the_svg_is_labelled_by_its_title_and_references_nothing_outside():
     for element in root.iter():
         assert "style" not in element.attrib
         assert not any(name.endswith("}href") for name in element.attrib)  # no xlink:href
-        assert element.tag.removeprefix(SVG) not in {"script", "image", "use", "foreignObject", "style"}
+        assert element.tag.removeprefix(SVG) not in {"script", "image", "foreignObject", "style"}
     assert sorted(a.attrib["href"] for a in links(root)) == sorted([JUAREZ.href, MEXICO_CITY.href])
+    # The one reference out: the land, from a file of the site's assets/ that every map of the box shares.
+    [use] = root.iter(f"{SVG}use")
+    assert re.fullmatch(r"\.\./\.\./assets/basemap-[0-9a-f]{16}\.svg#land", use.attrib["href"]), use.attrib
+    assert not list(root.iter(f"{SVG}path"))  # no land inline
+
+
+def test_a_basemap_file_is_named_by_its_bytes_and_its_land_inherits_the_page_colours():
+    drawn = draw_basemap(basemap_key(country_bounds("Mexico"), 480))
+    assert drawn.ref.name == f"basemap-{hashlib.sha256(drawn.data).hexdigest()[:16]}.svg"
+    root = parse(drawn.data.decode("utf-8"))
+    [land] = [g for g in root.iter(f"{SVG}g") if g.attrib.get("id") == "land"]
+    for element in land.iter():  # <use> clones the group: the <use> (the page's CSS) gives the colours
+        assert not {"fill", "stroke", "style", "class"} & set(element.attrib), element.attrib
+    ids = [p.attrib["id"] for p in land.iter(f"{SVG}path")]
+    assert len(ids) == len(set(ids)) and dict(drawn.ref.ids)["Mexico"] in ids
+    assert draw_basemap(basemap_key(country_bounds("Mexico"), 480)).data == drawn.data
 
 
 def test_a_script_capable_href_is_refused():
@@ -145,26 +171,32 @@ def test_output_is_deterministic_whatever_the_point_order():
 
 def test_the_world_map_draws_the_countries_within_budget():
     svg = render_map([JUAREZ, SYDNEY], title="World")
-    assert len(svg.encode()) < 120_000
+    assert len(svg.encode()) < 2_000  # the land is in its file
     root = parse(svg)
     assert view_box(root) == (0, 0, 960, 384)  # 360 x 144 degrees, plate carrée
-    names = land_names(root)
+    basemap = basemap_of(svg)
+    assert len(draw_basemap(basemap_key(None, 960)).data) < 120_000
+    assert view_box(basemap) == (0, 0, 960, 384)
+    names = land_names(basemap)
     assert {"Mexico", "United States of America", "Australia", "Greece", "Libya", "Sudan"} <= set(names)
     assert "Antarctica" not in names and len(names) == len(set(names))
-    for path in root.iter(f"{SVG}path"):  # coordinates to 1 decimal at most
+    for path in basemap.iter(f"{SVG}path"):  # coordinates to 1 decimal at most
         assert not re.search(r"\d\.\d\d", path.attrib["d"]), path.attrib["d"][:80]
 
 
 def test_highlight_marks_exactly_one_country_by_name_or_alias():
     for highlight, expected in (("Mexico", "Mexico"), ("united states", "United States of America"),
                                 ("DR Congo", "Dem. Rep. Congo")):
-        root = parse(render_map([], title="World", highlight=highlight))
-        marked = [p for p in root.iter(f"{SVG}path") if "land-highlight" in p.attrib.get("class", "").split()]
+        svg = render_map([], title="World", highlight=highlight)
+        marked = [u for u in parse(svg).iter(f"{SVG}use") if "land-highlight" in u.attrib["class"].split()]
         assert len(marked) == 1
         assert marked[0].attrib["class"] == "land land-highlight"
-        assert marked[0].findtext(f"{SVG}title") == expected
+        name, fragment = marked[0].attrib["href"].split("#")
+        assert name == f"assets/{draw_basemap(basemap_key(None, 960)).ref.name}"
+        [path] = [p for p in basemap_of(svg).iter(f"{SVG}path") if p.attrib["id"] == fragment]
+        assert path.findtext(f"{SVG}title") == expected
     root = parse(render_map([], title="World", highlight="Atlantis"))
-    assert not [p for p in root.iter(f"{SVG}path") if "land-highlight" in p.attrib.get("class", "")]
+    assert not [u for u in root.iter(f"{SVG}use") if "land-highlight" in u.attrib["class"]]
 
 
 def test_a_zoomed_map_draws_only_the_countries_near_it_and_stays_small():
@@ -172,12 +204,12 @@ def test_a_zoomed_map_draws_only_the_countries_near_it_and_stays_small():
     assert bounds.contains(JUAREZ.lat, JUAREZ.lon)
     assert bounds.north - bounds.south >= 6 and bounds.east - bounds.west >= 6
     svg = render_map([JUAREZ], title="Juárez", bounds=bounds)
-    assert len(svg.encode()) < 40_000
-    names = set(land_names(parse(svg)))
+    assert len(draw_basemap(basemap_key(bounds, 960)).data) < 40_000
+    names = set(land_names(basemap_of(svg, bounds)))
     assert names == {"Mexico", "United States of America"}
     mexico = render_map([JUAREZ, MEXICO_CITY, GUATEMALA], title="Mexico", bounds=country_bounds("Mexico"))
-    assert len(mexico.encode()) < 40_000
-    names = set(land_names(parse(mexico)))
+    assert len(draw_basemap(basemap_key(country_bounds("Mexico"), 960)).data) < 40_000
+    names = set(land_names(basemap_of(mexico, country_bounds("Mexico"))))
     assert {"Mexico", "United States of America", "Guatemala", "Belize"} <= names
     assert not names & {"Australia", "Canada", "Brazil", "Greece"}
 

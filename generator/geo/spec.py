@@ -3,16 +3,17 @@
 Pages are planned in the build's main process and rendered in worker processes. A
 ``MapSpec`` is small to send and to fingerprint (its points and box, not 50 KB of
 path data), and it draws itself when a template prints it (Jinja calls ``__html__``),
-in the worker, where ``render_map`` reuses each box's basemap.
+in the worker, where ``render_map`` names its box's basemap file (``basemap.py``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 
 from markupsafe import Markup
 
+from .basemap import basemap_key, basemap_ref
 from .bounds import Bounds, MapPoint
 from .render import render_map
 
@@ -25,13 +26,26 @@ class MapSpec:
     highlight: str = ""
     width: int = 960
     id_prefix: str = "map"
+    assets: str = "assets/"  # the URL of the site's assets/ folder from the page: its basemap is there
 
     def __html__(self) -> str:
         return str(self.render())
 
     def render(self) -> Markup:
         return render_map(self.points, title=self.title, bounds=self.bounds, highlight=self.highlight,
-                          width=self.width, id_prefix=self.id_prefix)
+                          width=self.width, id_prefix=self.id_prefix, assets=self.assets)
+
+    def basemap(self) -> str:
+        """The name of the basemap file this map draws its land from."""
+        return basemap_ref(basemap_key(self.bounds, self.width)).name
+
+
+def maps_in(context: object) -> list[MapSpec]:
+    """The maps a page's context holds (its MapSpec fields)."""
+    if not is_dataclass(context):
+        return []
+    found = (getattr(context, f.name) for f in fields(context))
+    return [value for value in found if isinstance(value, MapSpec)]
 
 
 # Grid steps (degrees) boxes are snapped to, finer for smaller boxes.

@@ -1,7 +1,8 @@
 """The maps pages show: points for incidents, drawn by ``generator.geo`` at build time.
 
 Each map is inline SVG whose points are links, so it works with JavaScript off and
-requests nothing from another host. A map is given to its page as a ``MapSpec`` in the page's
+requests nothing from another host; its land is a basemap file in the site's assets/ that
+every map of its box shares (``geo/basemap.py``). A map is given to its page as a ``MapSpec`` in the page's
 context (its points and box), so the page's fingerprint covers every point it shows, and
 the map is drawn when the template prints it, in the worker that renders the page.
 """
@@ -35,13 +36,18 @@ def incident_point(incident: Incident, page_path: str, current: bool = False) ->
                     current=current)
 
 
+def assets_of(page_path: str) -> str:
+    """The URL of the site's assets/ folder from the page, where a map finds its basemap file."""
+    return relative(page_path, "assets/")
+
+
 def location_map(incident: Incident, page_path: str) -> MapSpec | None:
     """The incident page's own small map: its point, in its region, its country marked."""
     if not has_point(incident):
         return None
     point = incident_point(incident, page_path, current=True)
     return MapSpec((point,), f"Map: where it happened ({incident.location.place or 'location'})",
-                   spot_box(point), incident.location.country, 480, "location-map")
+                   spot_box(point), incident.location.country, 480, "location-map", assets_of(page_path))
 
 
 def spot_box(point: MapPoint) -> Bounds:
@@ -67,7 +73,7 @@ def incidents_map(incidents: Iterable[Incident], page_path: str, *, title: str, 
             bounds = spot_box(points[0])  # a place's incidents: the box of their own maps, one basemap for all
         else:
             bounds = snapped(bounds_around(points, min_span_deg=8.0))
-    return MapSpec(tuple(points), title, bounds, country, width, id_prefix)
+    return MapSpec(tuple(points), title, bounds, country, width, id_prefix, assets_of(page_path))
 
 
 NEARBY_DEG = 30.0  # the related map shows the related incidents within this many degrees of the incident
@@ -92,7 +98,7 @@ def related_map(incident: Incident, related: Iterable[Incident], page_path: str)
     if not all(box.contains(p.lat, p.lon) for p in near):
         box = region_box(here)
     return MapSpec((*near, here), "Map: this incident and the related incidents near it", box, "", 480,
-                   "related-map")
+                   "related-map", assets_of(page_path))
 
 
 def _near(here: MapPoint, incident: Incident) -> bool:
@@ -148,4 +154,4 @@ def world_map(groups: Sequence[tuple[MapPlace, Incident]], page_path: str, *, wi
             newest.title if place.incidents == 1 else f"{place.incidents} incidents")
         points.append(MapPoint(loc.lat, loc.lon, relative(page_path, place.href_path), label, count=place.incidents))
     bounds = snapped(bounds_around(points, min_span_deg=30.0)) if points else None
-    return MapSpec(tuple(points), "Map of incidents", bounds, "", width, id_prefix)
+    return MapSpec(tuple(points), "Map of incidents", bounds, "", width, id_prefix, assets_of(page_path))

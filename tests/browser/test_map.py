@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 from conftest import watch_page
 
@@ -28,5 +30,68 @@ def test_follow_a_map_point_to_its_incident_with_javascript_off(chromium, site_s
         own = page.locator("svg[aria-labelledby='location-map-title'] circle.point-current")
         assert own.count() == 1  # the incident page shows its own location
         watch.assert_clean("map with JavaScript off")
+    finally:
+        context.close()
+
+
+# The theme's light land and highlight colours (--map-land, --map-highlight in docket.css).
+LAND_COLOURS = ((0xDC, 0xD8, 0xCF), (0xBC, 0xAE, 0x90))
+
+
+def png_pixels(png: bytes) -> list[tuple[int, int, int]]:
+    """The RGB pixels of an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium's screenshots are)."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    at, chunks, header = 8, [], b""
+    while at < len(png):
+        length = int.from_bytes(png[at:at + 4], "big")
+        kind, body = png[at + 4:at + 8], png[at + 8:at + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            chunks.append(body)
+        at += 12 + length
+    width, height, depth, colour, interlace = (int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big"),
+                                               header[8], header[9], header[12])
+    assert depth == 8 and colour in (2, 6) and interlace == 0, header
+    size = 3 if colour == 2 else 4
+    raw, stride, pixels, previous = zlib.decompress(b"".join(chunks)), width * size, [], bytearray(width * size)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - size] if x >= size else 0
+            b, c = previous[x], previous[x - size] if x >= size else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        pixels += [tuple(line[x:x + 3]) for x in range(0, stride, size)]
+        previous = line
+    return pixels
+
+
+def test_the_map_draws_its_land_from_the_shared_basemap_file_with_javascript_off(chromium, site_server):
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900},
+                                   color_scheme="light")
+    try:
+        page = context.new_page()
+        watch = watch_page(page)
+        basemaps = []
+        page.on("response", lambda r: basemaps.append((r.url, r.status)) if "/basemap-" in r.url else None)
+        page.goto(site_server.url("incidents/el-paso-county-holding-cell-death/"))
+        page.wait_for_load_state("networkidle")
+        assert basemaps and all(status == 200 for _, status in basemaps), basemaps
+        svg = page.locator("svg[aria-labelledby='location-map-title']")
+        assert svg.locator("path").count() == 0  # the land is not in the page
+        pixels = png_pixels(svg.screenshot())
+        land = sum(1 for p in pixels if any(max(abs(p[i] - c[i]) for i in range(3)) <= 6 for c in LAND_COLOURS))
+        assert land > len(pixels) // 10, f"{land} land pixels of {len(pixels)}: the basemap was not drawn"
+        assert svg.locator("a[aria-label] circle.point-current").count() == 1  # the point is still a link
+        watch.assert_clean("the basemap with JavaScript off")
     finally:
         context.close()
