@@ -369,3 +369,20 @@ def test_incremental_equals_full_over_random_edits(tmp_path_factory: pytest.Temp
             same_output(fast, slow, out, fresh)
         else:
             assert fast.diagnostics.report() == slow.diagnostics.report()
+
+
+def test_the_timeline_follows_an_incident_moved_to_another_year(tmp_path: Path) -> None:
+    """The timeline's year pages say what they show: moving an incident re-renders the year it leaves and the
+    one it joins, and the output equals a build from scratch."""
+    site = site_with(tmp_path / "site")
+    out = tmp_path / "out"
+    session = BuildSession(site)
+    assert build(site, out, session=session, now=NOW).ok
+    assert "Deaths at the crossing" in page(out, "timeline/2021/").get_text()
+    (site / "content/incidents/crossing.md").write_text(incident("Deaths at the crossing", date="2022-02-05",
+                                                                 tags="[river]", place="Tecún Umán",
+                                                                 country="Guatemala"), encoding="utf-8")
+    second = build(site, out, session=session, now=NOW)
+    assert second.ok and not (out / "timeline/2021").exists()
+    assert "Deaths at the crossing" in page(out, "timeline/2022/").get_text()
+    same_output(second, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")

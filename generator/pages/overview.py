@@ -1,47 +1,19 @@
-"""Pages that give the whole picture: the timeline, the map and the statistics."""
+"""Pages that give the whole picture: the map and the statistics (the timeline is in ``timeline.py``)."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Iterator
 
-from ..charts import bar_chart, year_columns
-from ..contexts import MapContext, StatisticsContext, TimelineContext, TimelineMonth
+from ..charts import bar_chart
+from ..contexts import MapContext, StatisticsContext
 from ..graph import SiteGraph
-from ..model import Incident
 from ..pagejob import PageJob
-from ..stats import Statistics, describe, statistics
-from ..urls import path_of
+from ..stats import Statistics, statistics
 from .maps import has_point, place_groups, world_map
-from .paging import page_of, page_path, paginate, titled
+from .paging import paginate, titled
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 CHART_ROWS = 15
-
-
-def timeline_page(graph: SiteGraph, stats: Statistics) -> PageJob:
-    """Every year and month with its incidents and figures; each month links to where its year page lists it."""
-    per = graph.config.per_page
-    by_month: dict[tuple[int, int], list[Incident]] = defaultdict(list)
-    for incident in graph.incidents:  # newest first
-        by_month[(incident.date.year, incident.date.value.month)].append(incident)
-    years: dict[int, list[TimelineMonth]] = defaultdict(list)
-    position: dict[int, int] = defaultdict(int)  # incidents of the year listed before this month
-    for (year, month), members in by_month.items():  # newest month first, as the year pages list them
-        counted = [i for i in members if i.in_totals]
-        totals = tuple((key, sum(dict(i.figures).get(key, 0) for i in counted)) for key in stats.figures)
-        first = page_path(path_of("year", str(year)), page_of(position[year], per))
-        years[year].append(TimelineMonth(year, month, f"{MONTHS[month - 1]} {year}", len(members), totals,
-                                         f"{first}#month-{year}-{month:02d}"))
-        position[year] += len(members)
-    rows = [(str(r.key), float(r.incidents)) for r in stats.by_year.rows]
-    chart = (year_columns(rows, title="Counted incidents by year", unit="incidents", chart_id="timeline-chart")
-             if rows else None)
-    return PageJob("timeline/", "timeline.html", "Timeline", TimelineContext(
-        years=tuple((y, sum(m.incidents for m in ms), tuple(ms)) for y, ms in sorted(years.items(), reverse=True)),
-        figures=stats.figures, chart=chart, stats_note=describe(stats)))
 
 
 def map_pages(graph: SiteGraph) -> Iterator[PageJob]:
