@@ -104,7 +104,7 @@ def test_the_chart_covers_every_year_the_list_covers(tmp_path):
     soup = page(out, "timeline")
     listed = [h.get_text(" ", strip=True).split()[0] for h in soup.select(".timeline-year > h2")]
     assert listed == ["2023", "2021"]
-    labels = [t.get_text(strip=True) for t in soup.select(".chart-figure .bar-label")]
+    labels = [t.get_text(strip=True) for t in soup.select(".chart-figure .chart-wide .bar-label")]
     assert labels == ["2021", "2022", "2023"]  # 2022, with none, is shown as none, not skipped
 
 

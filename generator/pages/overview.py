@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from ..charts import bar_chart
+from ..charts import bar_chart, for_every_screen
 from ..contexts import MapContext, StatisticsContext
 from ..graph import SiteGraph
 from ..pagejob import PageJob
@@ -45,8 +45,9 @@ def statistics_page(graph: SiteGraph, stats: Statistics) -> PageJob:
     unit = first.replace("_", " ") if first else "incidents"
     for name, breakdown in (("year", stats.by_year), ("country", stats.by_country), ("tag", stats.by_tag)):
         if breakdown.rows:
-            charts[name] = bar_chart(breakdown.series(first, top=CHART_ROWS),
-                                     title=f"{unit.capitalize()} by {name}", unit=unit, chart_id=f"chart-{name}")
+            charts[name] = for_every_screen(bar_chart, breakdown.series(first, top=CHART_ROWS),
+                                            title=f"{unit.capitalize()} by {name}", unit=unit,
+                                            chart_id=f"chart-{name}")
     return PageJob("statistics/", "statistics.html", "Statistics", StatisticsContext(stats, charts, first or ""))
 
 

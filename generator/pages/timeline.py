@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from ..charts import year_columns
+from ..charts import for_every_screen, year_columns
 from ..contexts import TimelineContext, TimelineGroup, TimelineMonth, TimelineYearContext
 from ..graph import SiteGraph
 from ..model import Incident
@@ -90,7 +90,7 @@ def timeline_page(graph: SiteGraph, stats: Statistics, years: dict[int, list[Inc
     # Every year from the first to the last, those without incidents as empty columns: the chart
     # covers what the list covers, fictional examples included, and shows the gaps.
     rows = [(str(y), float(len(years.get(y, ())))) for y in range(min(years), max(years) + 1)] if years else []
-    chart = (year_columns(rows, title="Incidents by year", unit="incidents", chart_id="timeline-chart")
-             if rows else None)
+    chart = (for_every_screen(year_columns, rows, title="Incidents by year", unit="incidents",
+                              chart_id="timeline-chart") if rows else None)
     return PageJob("timeline/", "timeline.html", "Timeline", TimelineContext(
         years=tuple(overview), figures=stats.figures, chart=chart, stats_note=describe(stats)))

@@ -12,7 +12,6 @@ import functools
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from conftest import SiteHandler, build_site
@@ -126,3 +125,21 @@ def test_the_table_sorts_from_its_column_headers(chromium, wide_table):
         assert page.locator("table.data-table thead th[aria-sort]").count() == 1
     finally:
         context.close()
+
+
+# The drawn size of each visible chart text: its font size times the scale its SVG is drawn at.
+CHART_TEXT_SIZES = """() => [...document.querySelectorAll('svg.chart')].filter(s => s.checkVisibility())
+  .flatMap(svg => { const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return [...svg.querySelectorAll('text')].map(t => [t.textContent,
+      parseFloat(getComputedStyle(t).fontSize) * scale]); })"""
+
+
+@pytest.mark.parametrize("path", ["statistics/", "timeline/"])
+def test_no_chart_text_is_under_12px_on_a_phone(open_page, site_server, path):
+    page, watch = open_page(390)
+    page.goto(site_server.url(path))
+    sizes = page.evaluate(CHART_TEXT_SIZES)
+    assert sizes, f"no chart is shown on /{path} at 390px"
+    small = [(text, round(size, 1)) for text, size in sizes if size < 12]
+    assert not small, f"/{path} at 390px draws chart text under 12px: {small[:5]}"
+    watch.assert_clean(f"{path} at 390px")
