@@ -217,6 +217,30 @@ class TimelineContext(Context):
 
 
 @dataclass(frozen=True, slots=True)
+class TimelineGroup:
+    """The incidents of one month on a page of a year's timeline, oldest first."""
+
+    anchor: str  # "month-2023-03"; "" when the month began on the page before
+    name: str  # "March 2023"
+    incidents: tuple[Incident, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineYearContext(Context):
+    """One page of a year's timeline: its incidents under their months, oldest first.
+
+    ``years`` lists the years only (not their counts), so a page shows nothing of other years that
+    changes when an incident is added to them.
+    """
+
+    year: int
+    groups: tuple[TimelineGroup, ...]
+    figures: tuple[str, ...]  # the site's order of figures (stats.figure_order)
+    pager: Pager
+    years: tuple[int, ...]  # every year with an incident, newest first
+
+
+@dataclass(frozen=True, slots=True)
 class MapPlace:
     """A place on the map page: its point links to the incident, or to the place page when there are several."""
 

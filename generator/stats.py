@@ -66,7 +66,7 @@ class Statistics:
     left_out: int  # fictional or excluded: fictional + excluded
     fictional: int
     excluded: int  # excluded by the editors and not fictional, so that no incident is left out twice
-    figures: tuple[str, ...]  # the figure keys of the counted incidents, most common first, ties by name
+    figures: tuple[str, ...]  # the figure keys of the counted incidents, in the site's order (figure_order)
     totals: Values  # per figure, in ``figures`` order
     by_year: Breakdown
     by_country: Breakdown
@@ -138,7 +138,8 @@ def statistics(incidents: Sequence[Incident]) -> Statistics:
     """The totals and breakdowns of the incidents that count (see ``Incident.in_totals``)."""
     counted = [incident for incident in incidents if incident.in_totals]
     fictional = sum(1 for incident in incidents if incident.fictional)
-    figures = _figure_order(counted)
+    present = {key for incident in counted for key, _ in incident.figures}
+    figures = tuple(key for key in figure_order(incidents) if key in present)
     index = {key: n for n, key in enumerate(figures)}
     totals: list[Number] = [0] * len(figures)
     years, countries, tags = (_Dimension(d, len(figures)) for d in ("year", "country", "tag"))
@@ -159,10 +160,27 @@ def statistics(incidents: Sequence[Incident]) -> Statistics:
         by_country=countries.breakdown(figures), by_tag=tags.breakdown(figures))
 
 
-def _figure_order(incidents: Iterable[Incident]) -> tuple[str, ...]:
-    """The figure keys, the one most incidents have first ("killed", "injured"), ties by name, so it never varies."""
+def figure_order(incidents: Iterable[Incident]) -> tuple[str, ...]:
+    """Every figure key, in the one order the whole site shows figures in (table, statistics, timeline).
+
+    Writers put the figure that matters first (killed before injured), so keys follow their
+    average place in the incidents' ``figures``, not the alphabet; ties by name, so it never varies.
+    """
+    counts: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    for incident in incidents:
+        for place, (key, _) in enumerate(incident.figures):
+            counts[key] += 1
+            places[key] += place
+    return tuple(sorted(counts, key=lambda key: (places[key] / counts[key], key)))
+
+
+def most_used(incidents: Iterable[Incident], order: Sequence[str], n: int) -> tuple[str, ...]:
+    """The ``n`` figure keys most incidents have (ties: the first in ``order``), kept in ``order``."""
     counts = Counter(key for incident in incidents for key, _ in incident.figures)
-    return tuple(sorted(counts, key=lambda key: (-counts[key], key)))
+    rank = {key: place for place, key in enumerate(order)}
+    chosen = set(sorted(counts, key=lambda key: (-counts[key], rank.get(key, len(rank)), key))[:n])
+    return tuple(key for key in order if key in chosen)
 
 
 def _merge(key: str, rows: Sequence[BreakdownRow]) -> BreakdownRow:

@@ -87,7 +87,12 @@ def test_table_view_is_sorted_by_pre_built_pages(tmp_path):
     out = five(tmp_path)
     newest = page(out, "table")
     head = [th.get_text(strip=True) for th in newest.select("table.data-table thead th")]
-    assert head == ["Date", "Incident", "Place", "Country", "Status", "Killed"]
+    assert head == ["Incident", "Date↓", "Place", "Country", "Status", "Killed"]
+    # The headers sort too: Date goes to the other order, a figure to its own, the current one has aria-sort.
+    links = {th.get_text(strip=True): (th.a["href"] if th.a else None, th.get("aria-sort"))
+             for th in newest.select("table.data-table thead th")}
+    assert links["Date↓"] == ("oldest/", "descending") and links["Killed"] == ("by-killed/", None)
+    assert links["Incident"] == (None, None)
     by_killed = [page(out, "table/by-killed"), page(out, "table/by-killed/page/2"), page(out, "table/by-killed/page/3")]
     rows = [titles(p, "table.data-table tbody th a") for p in by_killed]
     assert sum(rows, []) == ["Incident 4", "Incident 2", "Incident 1", "Incident 5", "Incident 3"]  # 3 has none

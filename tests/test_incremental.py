@@ -300,7 +300,7 @@ def test_a_cache_copied_from_another_site_is_discarded_with_a_warning(tmp_path: 
     run = build_ok(second)
     expected = f"{CACHE_DIR}: warning: build cache discarded: it was made for another site ({first.resolve()})"
     assert expected in run.stderr, run.stderr
-    assert comparable(snapshot(second / "output")) == comparable(snapshot(from_scratch_cli(second, tmp_path / "fresh")))
+    assert snapshot(second / "output") == snapshot(from_scratch_cli(second, tmp_path / "fresh"))
     again = build_ok(second)
     assert "warning: build cache discarded" not in again.stderr
     (second / "content/pages/about.md").write_text("---\ntitle: About us\n---\nSite B, later.\n", encoding="utf-8")
@@ -498,3 +498,20 @@ def test_a_discarded_cache_is_not_reported_again_by_a_build_that_changes_nothing
     assert "build cache discarded" in build_ok(site).stderr
     again = build_ok(site, "--strict")
     assert "(0 pages rendered" in again.stdout and "discarded" not in again.stderr, again.stderr
+
+
+def test_the_timeline_follows_an_incident_moved_to_another_year(tmp_path: Path) -> None:
+    """The timeline's year pages say what they show: moving an incident re-renders the year it leaves and the
+    one it joins, and the output equals a build from scratch."""
+    site = site_with(tmp_path / "site")
+    out = tmp_path / "out"
+    session = BuildSession(site)
+    assert build(site, out, session=session, now=NOW).ok
+    assert "Deaths at the crossing" in page(out, "timeline/2021/").get_text()
+    (site / "content/incidents/crossing.md").write_text(incident("Deaths at the crossing", date="2022-02-05",
+                                                                 tags="[river]", place="Tecún Umán",
+                                                                 country="Guatemala"), encoding="utf-8")
+    second = build(site, out, session=session, now=NOW)
+    assert second.ok and not (out / "timeline/2021").exists()
+    assert "Deaths at the crossing" in page(out, "timeline/2022/").get_text()
+    same_output(second, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")

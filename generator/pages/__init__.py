@@ -19,6 +19,7 @@ from ..datalisting import DataListing
 from ..graph import SiteGraph
 from ..markdown import RenderedBody
 from ..pagejob import PageJob
+from ..stats import figure_order
 from .feeds import all_feeds
 from .items import card_page, entity_page, home, incident_page, plain_page, report_page, source_page, unpublished
 from .lists import (
@@ -30,8 +31,9 @@ from .lists import (
     status_pages,
     table_pages,
 )
-from .overview import map_pages, site_statistics, statistics_page, timeline_page
+from .overview import map_pages, site_statistics, statistics_page
 from .termpages import all_term_pages
+from .timeline import timeline_pages
 
 __all__ = ["incident_page", "plain_page", "plan_pages", "report_page", "unpublished"]
 
@@ -41,11 +43,12 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
     """Every page; ``now`` (default: the current time) tells which embargoes are still in force."""
     now = now or dt.datetime.now(dt.UTC)
     stats = site_statistics(graph)
+    order = figure_order(graph.incidents)  # every page shows figures in this one order
     yield home(graph)
     yield from item_lists(graph)
-    yield from table_pages(graph, graph.incidents, "table/", "Table of incidents")
-    yield from status_pages(graph)
-    yield timeline_page(graph, stats)
+    yield from table_pages(graph, graph.incidents, "table/", "Table of incidents", order)
+    yield from status_pages(graph, order)
+    yield from timeline_pages(graph, stats, order)
     yield from map_pages(graph)
     yield statistics_page(graph, stats)
     for incident in graph.incidents:

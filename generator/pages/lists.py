@@ -22,6 +22,7 @@ from ..meta import data_meta
 from ..meta.page import last_change
 from ..model import Incident, Report
 from ..pagejob import PageJob
+from ..stats import most_used
 from .feeds import feed_path
 from .paging import paginate, titled
 
@@ -54,29 +55,18 @@ def incident_filters(graph: SiteGraph) -> dict[str, tuple[tuple[str, str, int], 
     return out
 
 
-def table_figures(incidents: Sequence[Incident]) -> tuple[str, ...]:
-    """The table's figure columns: the most used keys, in the order writers list them.
+def table_figures(incidents: Sequence[Incident], order: Sequence[str]) -> tuple[str, ...]:
+    """The table's figure columns: the most used keys, in the site's order of figures (``stats.figure_order``)."""
+    return most_used(incidents, order, TABLE_FIGURES)
 
-    Writers put the figure that matters first (killed before injured), so the columns
-    follow each key's average place in the incidents' ``figures``, not the alphabet.
+
+def table_pages(graph: SiteGraph, incidents: Sequence[Incident], first: str, heading: str,
+                order: Sequence[str]) -> Iterator[PageJob]:
+    """The incidents as a table, one pre-built paginated page per sort: newest, oldest, and each figure.
+
+    ``order``: the site's order of figures, the same on every table whatever incidents it shows.
     """
-    counts: Counter[str] = Counter()
-    places: Counter[str] = Counter()
-    for incident in incidents:
-        for place, (key, _) in enumerate(incident.figures):
-            counts[key] += 1
-            places[key] += place
-
-    def written(key: str) -> float:
-        return places[key] / counts[key]
-
-    chosen = sorted(counts, key=lambda key: (-counts[key], written(key), key))[:TABLE_FIGURES]
-    return tuple(sorted(chosen, key=lambda key: (written(key), key)))
-
-
-def table_pages(graph: SiteGraph, incidents: Sequence[Incident], first: str, heading: str) -> Iterator[PageJob]:
-    """The incidents as a table, one pre-built paginated page per sort: newest, oldest, and each figure."""
-    figures = table_figures(incidents)
+    figures = table_figures(incidents, order)
     orders: list[tuple[str, str, str, list[Incident]]] = [
         ("newest", "Newest first", first, list(incidents)),
         ("oldest", "Oldest first", f"{first}oldest/", list(reversed(incidents))),
@@ -92,12 +82,13 @@ def table_pages(graph: SiteGraph, incidents: Sequence[Incident], first: str, hea
                           TableContext(tuple(shown), figures, sorts, sort, pager, heading))
 
 
-def status_pages(graph: SiteGraph) -> Iterator[PageJob]:
+def status_pages(graph: SiteGraph, order: Sequence[str]) -> Iterator[PageJob]:
     """A table of the incidents of each status, at status/<status>/ (a status no incident has gets none)."""
     for status in STATUSES:
         chosen = [i for i in graph.incidents if i.status == status]
         if chosen:
-            yield from table_pages(graph, chosen, f"status/{status}/", f"Incidents with status {status}: table")
+            yield from table_pages(graph, chosen, f"status/{status}/", f"Incidents with status {status}: table",
+                                       order)
 
 
 def source_list(graph: SiteGraph) -> Iterator[PageJob]:

@@ -1,45 +1,19 @@
-"""Pages that give the whole picture: the timeline, the map and the statistics."""
+"""Pages that give the whole picture: the map and the statistics (the timeline is in ``timeline.py``)."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
 from collections.abc import Iterator
 
-from ..charts import bar_chart, year_columns
-from ..contexts import MapContext, StatisticsContext, TimelineContext, TimelineMonth
+from ..charts import bar_chart, for_every_screen
+from ..contexts import MapContext, StatisticsContext
 from ..graph import SiteGraph
-from ..model import Incident
 from ..pagejob import PageJob
-from ..stats import Statistics, describe, statistics
-from ..urls import path_of
+from ..stats import Statistics, statistics
 from .maps import has_point, place_groups, world_map
-from .paging import page_of, page_path, paginate, titled
+from .paging import paginate, titled
 
 CHART_ROWS = 15
-
-
-def timeline_page(graph: SiteGraph, stats: Statistics) -> PageJob:
-    """Every year and month with its incidents and figures; each month links to where its year page lists it."""
-    per = graph.config.per_page
-    by_month: dict[tuple[int, int], list[Incident]] = defaultdict(list)
-    for incident in graph.incidents:  # newest first
-        by_month[(incident.date.year, incident.date.month)].append(incident)  # month 0: only the year is known
-    years: dict[int, list[TimelineMonth]] = defaultdict(list)
-    position: dict[int, int] = defaultdict(int)  # incidents of the year listed before this month
-    for (year, month), members in by_month.items():  # newest month first, as the year pages list them
-        counted = [i for i in members if i.in_totals]
-        totals = tuple((key, sum(dict(i.figures).get(key, 0) for i in counted)) for key in stats.figures)
-        first = page_path(path_of("year", str(year)), page_of(position[year], per))
-        years[year].append(TimelineMonth(year, month, members[0].date.month_name, len(members), totals,
-                                         f"{first}#month-{year}-{month:02d}"))
-        position[year] += len(members)
-    rows = [(str(r.key), float(r.incidents)) for r in stats.by_year.rows]
-    chart = (year_columns(rows, title="Counted incidents by year", unit="incidents", chart_id="timeline-chart")
-             if rows else None)
-    return PageJob("timeline/", "timeline.html", "Timeline", TimelineContext(
-        years=tuple((y, sum(m.incidents for m in ms), tuple(ms)) for y, ms in sorted(years.items(), reverse=True)),
-        figures=stats.figures, chart=chart, stats_note=describe(stats)))
 
 
 def map_pages(graph: SiteGraph) -> Iterator[PageJob]:
@@ -71,8 +45,9 @@ def statistics_page(graph: SiteGraph, stats: Statistics) -> PageJob:
     unit = first.replace("_", " ") if first else "incidents"
     for name, breakdown in (("year", stats.by_year), ("country", stats.by_country), ("tag", stats.by_tag)):
         if breakdown.rows:
-            charts[name] = bar_chart(breakdown.series(first, top=CHART_ROWS),
-                                     title=f"{unit.capitalize()} by {name}", unit=unit, chart_id=f"chart-{name}")
+            charts[name] = for_every_screen(bar_chart, breakdown.series(first, top=CHART_ROWS),
+                                            title=f"{unit.capitalize()} by {name}", unit=unit,
+                                            chart_id=f"chart-{name}")
     return PageJob("statistics/", "statistics.html", "Statistics", StatisticsContext(stats, charts, first or ""))
 
 

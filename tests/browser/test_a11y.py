@@ -24,6 +24,10 @@ PAGES = {
     "places": ("places/", 200),
     "corrections": ("corrections/", 200),
     "data": ("data/", 200),
+    "table": ("table/", 200),
+    "timeline": ("timeline/", 200),
+    "timeline-year": ("timeline/2023/", 200),
+    "statistics": ("statistics/", 200),
     "404": ("this-page-does-not-exist/", 404),
 }
 

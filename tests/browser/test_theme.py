@@ -62,6 +62,7 @@ PAGES = {
     "publishers": "publishers/",
     "table": "table/",
     "timeline": "timeline/",
+    "timeline-year": "timeline/2023/",
     "map": "map/",
     "statistics": "statistics/",
     "search": "search/",
