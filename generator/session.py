@@ -1,7 +1,8 @@
 """The build session: what outlives one build.
 
 ``docket build`` uses a session once; ``docket serve`` keeps one for its
-lifetime. It holds the Jinja environment (with its bytecode cache), the
+lifetime. It holds the Jinja environment (with its signed bytecode cache,
+``jinjacache.py``), the
 validated files and rendered bodies of the last build (each with the
 diagnostics it produced, replayed when it is reused), and the record of every
 output file the last build wrote (fingerprint, size, hash), from which the
@@ -32,18 +33,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader
-from jinja2.bccache import Bucket
+from jinja2 import Environment, FileSystemLoader
 
 from .codeid import code_id
 from .diagnostics import Diagnostic, Diagnostics
 from .fingerprint import ItemDigests
 from .graph import SiteGraph
+from .jinjacache import SignedBytecodeCache, cache_key
 from .loader import LoadedSite, RawFile
 from .markdown import BodyResult
 from .outfiles import MANIFEST
 from .produce import PageRecord
-from .render import PageRenderer, make_environment
+from .render import PageRenderer, make_environment, sandboxed
 from .theme import theme_dir
 from .validate import FileResult
 
@@ -112,9 +113,11 @@ class BuildSession:
         """
         if self._env is None or self._env[0] != site_templates:
             bytecode = None
-            folder = self._cache_folder("jinja", diags)
-            if folder is not None:
-                bytecode = _QuietBytecodeCache(str(folder))
+            key = cache_key()  # none on a machine without an id: compiled templates are not kept
+            folder = self._cache_folder("jinja", diags) if key is not None else None
+            if folder is not None and key is not None:
+                # The sandbox compiles templates differently: its files are never the theme's alone.
+                bytecode = SignedBytecodeCache(folder, key, "sandbox" if sandboxed(site_templates) else "theme")
             self._env = (site_templates, make_environment(site_templates, bytecode))
         env = self._env[1]
         listed = tuple(FileSystemLoader(str(site_templates)).list_templates()) if site_templates else ()
@@ -359,18 +362,6 @@ def _file_digest(raw: RawFile, timezone: str) -> bytes:
 def _why(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:120]
-
-
-class _QuietBytecodeCache(FileSystemBytecodeCache):
-    """Compiled templates are a shortcut: a cache that cannot be written is simply not written."""
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError, EOFError, ValueError):
-            super().load_bytecode(bucket)
 
 
 class _TrustedUnpickler(pickle.Unpickler):
