@@ -3,8 +3,12 @@
 Templates load through a ChoiceLoader: the site's own ``templates/`` first,
 then the default theme, which is also reachable as ``default/<name>`` so that
 a site's override can ``{% extends "default/incident.html" %}``. Autoescape is
-on for every template. A template error becomes a diagnostic naming the
-template file and line, never a traceback.
+on for every template. When the site has templates of its own, every template,
+the theme's too, renders in Docket's bounded sandbox (``sandbox.py``): a site's
+templates are code from whoever commits to its repository. A site without any
+renders the theme, Docket's own code, without it: the sandbox costs about a
+sixth of a build's CPU time (docs/performance.md). A template error becomes a
+diagnostic naming the template file and line, never a traceback.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from .diagnostics import Diagnostic, Diagnostics
 from .model import Entity, Incident, Page, Report, SiteConfig, Source
 from .numbers import format_number
 from .pagejob import PageJob
+from .sandbox import PAGE_LIMITS, BoundedSandbox
 from .stats import describe
 from .terms import Term, TermLink
 from .theme import theme_dir
@@ -51,15 +56,21 @@ def site_path(target: Any) -> str:
     raise TypeError(f"url() cannot link to {type(target).__name__}")
 
 
+def sandboxed(site_templates: Path | None) -> bool:
+    """Whether the site has templates of its own, so that every template renders in the sandbox."""
+    return site_templates is not None and site_templates.resolve() != theme_dir().resolve()
+
+
 def make_environment(site_templates: Path | None, bytecode_cache: jinja2.BytecodeCache | None = None) -> Environment:
     theme = FileSystemLoader(str(theme_dir()))
     loaders: list[jinja2.BaseLoader] = []
-    if site_templates is not None and site_templates.resolve() != theme_dir().resolve():
+    if site_templates is not None and sandboxed(site_templates):
         loaders.append(FileSystemLoader(str(site_templates)))
     loaders += [PrefixLoader({"default": theme}), theme]
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      bytecode_cache=bytecode_cache, auto_reload=True)
+    options: dict[str, Any] = dict(loader=ChoiceLoader(loaders), autoescape=True, undefined=StrictUndefined,
+                                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                                   bytecode_cache=bytecode_cache, auto_reload=True)
+    env = BoundedSandbox(PAGE_LIMITS, **options) if sandboxed(site_templates) else Environment(**options)
     env.filters["num"] = format_number
     env.globals["figure_label"] = lambda key: key.replace("_", " ").capitalize()
     env.globals["url"] = _url

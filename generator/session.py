@@ -1,7 +1,8 @@
 """The build session: what outlives one build.
 
 ``docket build`` uses a session once; ``docket serve`` keeps one for its
-lifetime. It holds the Jinja environment (with its bytecode cache), the
+lifetime. It holds the Jinja environment (with its signed bytecode cache,
+``jinjacache.py``), the
 validated files and rendered bodies of the last build (each with the
 diagnostics it produced, replayed when it is reused), and the record of every
 output file the last build wrote (fingerprint, size, hash), from which the
@@ -36,8 +37,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader
-from jinja2.bccache import Bucket
+from jinja2 import Environment, FileSystemLoader
 
 from . import cachekey
 from .atomic import atomic_file, write_atomic
@@ -48,12 +48,13 @@ from .fence import CACHE_DIR
 from .fingerprint import ItemDigests
 from .geo.basemap import BasemapKey, BasemapRef
 from .graph import SiteGraph
+from .jinjacache import SignedBytecodeCache
 from .loader import LoadedSite, RawFile
 from .markdown import BodyResult
 from .outfiles import MANIFEST
 from .outputs import SearchBundle
 from .produce import PageRecord
-from .render import PageRenderer, make_environment
+from .render import PageRenderer, make_environment, sandboxed
 from .theme import theme_dir
 from .validate import FileResult
 
@@ -122,9 +123,11 @@ class BuildSession:
         """
         if self._env is None or self._env[0] != site_templates:
             bytecode = None
-            folder = self._cache_folder("jinja", diags)
+            # Without a key that outlives the process (no machine id), compiled templates are not kept.
+            folder = self._cache_folder("jinja", diags) if cachekey.persistent() else None
             if folder is not None:
-                bytecode = _QuietBytecodeCache(str(folder))
+                # The sandbox compiles templates differently: its files are never the theme's alone.
+                bytecode = SignedBytecodeCache(folder, "sandbox" if sandboxed(site_templates) else "theme")
             self._env = (site_templates, make_environment(site_templates, bytecode))
         env = self._env[1]
         listed = tuple(FileSystemLoader(str(site_templates)).list_templates()) if site_templates else ()
@@ -395,18 +398,6 @@ def _file_digest(raw: RawFile, timezone: str) -> bytes:
 def _why(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text[:120]
-
-
-class _QuietBytecodeCache(FileSystemBytecodeCache):
-    """Compiled templates are a shortcut: a cache that cannot be written is simply not written."""
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError, EOFError, ValueError):
-            super().load_bytecode(bucket)
 
 
 def _zone_by_key(zone: ZoneInfo) -> tuple[type[ZoneInfo], tuple[str]]:

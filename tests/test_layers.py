@@ -29,7 +29,7 @@ ROOT = "generator"
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(modules.split())) for name, modules in (
     # Helpers and types that every stage shares; they import nothing above them.
     ("base", "version errors pickling hints urls numbers theme parallel terminal atomic outputs outfiles codeid "
-             "model diagnostics cachekey"),
+             "model diagnostics cachekey jinjacache sandbox"),
     ("load", "fence gitdates loader"),
     ("validate", "invisible frontmatter fields config unreadable terms related validate"),
     ("resolve", "graph"),

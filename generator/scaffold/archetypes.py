@@ -16,9 +16,9 @@ import traceback
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import UsageError
+from ..sandbox import ARCHETYPE_LIMITS, BoundedSandbox
 
 KINDS = ("incident", "report", "source", "entity", "page")
 DEFAULTS_DIR = Path(__file__).parent / "archetypes"
@@ -33,9 +33,11 @@ def yaml_quoted(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def _environment() -> SandboxedEnvironment:
+def _environment() -> BoundedSandbox:
     # StrictUndefined: a misspelt placeholder is an error, not an empty string in the new file.
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    # Bounded: an archetype cannot hang ``docket new`` or fill the memory (sandbox.py).
+    env = BoundedSandbox(ARCHETYPE_LIMITS, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                         autoescape=False)
     env.filters["yaml"] = yaml_quoted
     return env
 
