@@ -12,6 +12,7 @@ import pytest
 
 from helpers import REPO, docket, page, snapshot, stray_build_folders, write_site
 from preview import preview, wait_for
+from tools import hatchling_build
 
 INCIDENT = """---
 title: Fire at the depot
@@ -163,6 +164,7 @@ def test_non_editable_install_finds_the_default_theme(tmp_path: Path) -> None:
     dependencies (never --system-site-packages: inside a venv that exposes the
     base interpreter's packages, not the ones under test).
     """
+    hatchling_build()  # `pip wheel --no-build-isolation` needs the backend installed: fail saying how
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     "-w", str(wheels), str(REPO)], check=True, capture_output=True, timeout=300)

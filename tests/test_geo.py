@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from importlib import resources
 
 import pytest
-from vnu import vnu_command
+from tools import vnu_command
 
 from generator.geo import WORLD, Bounds, MapPoint, bounds_around, country_bounds, country_known, render_map
 from generator.geo.make_outline import decode_arcs, split_at_antimeridian

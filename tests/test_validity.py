@@ -2,7 +2,7 @@
 reports zero errors on the example site and on a 300-incident synthetic site.
 
 vnu.jar is the npm ``vnu-jar`` package's, the current checker (see
-tests/vnu.py); it runs once per site, one Java process over the whole output
+tests/tools.py); it runs once per site, one Java process over the whole output
 folder, so every page kind Docket writes is checked. A missing java or
 vnu.jar fails the run with the command that installs it: nothing skips.
 """
@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from vnu import vnu_command
+from tools import vnu_command
 
 REPO = Path(__file__).resolve().parents[1]
 # shared/ sits beside the repository (CI's clone, the main checkout) or further up (a git worktree).

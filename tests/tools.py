@@ -1,22 +1,29 @@
-"""The W3C Nu HTML Checker (vnu.jar) for the tests: where it is and how to run it.
+"""The tools the tests need from outside Python's standard library, found or failed loudly.
 
-The jar comes from the npm package ``vnu-jar`` (pinned in package.json and
+Nothing skips: a missing tool fails the test with the command that installs it.
+
+The W3C Nu HTML Checker: the jar comes from the npm package ``vnu-jar`` (pinned in package.json and
 package-lock.json, installed into the repository's node_modules by
 ``.ci/install-tools.sh``), so the tests check against the current rules, not
 an old jar bundled in a Python package. Java comes from Debian
-(``default-jre-headless``). A missing java or jar fails the run with the
-command that installs it: nothing skips.
+(``default-jre-headless``).
+
+hatchling, the build backend: the packaging tests build a wheel with it
+without build isolation, so it comes from the test lock (requirements/test.txt).
 """
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+PIP_INSTALL = "pip install -r requirements/test.txt"
 INSTALL = "run `bash .ci/install-tools.sh` (as root; it installs Java and runs `npm ci` in the repository)"
 
 
@@ -30,3 +37,12 @@ def vnu_command() -> list[str]:
                     pytrace=False)
     # A larger thread stack than Java's default: vnu's parser recurses deeply on long pages.
     return [java, "-Xss1m", "-jar", str(VNU_JAR)]
+
+
+def hatchling_build() -> ModuleType:
+    """``hatchling.build`` (its ``build_wheel``); fails the test when hatchling is not installed."""
+    try:
+        return importlib.import_module("hatchling.build")
+    except ImportError as error:
+        pytest.fail(f"hatchling is missing ({error}): the packaging tests build a wheel with it; "
+                    f"run `{PIP_INSTALL}`", pytrace=False)
