@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, docket, page, snapshot, stray_build_folders, write_site
 from preview import preview, wait_for
 from tools import hatchling_build
@@ -149,11 +148,12 @@ def test_site_template_overrides_the_theme_file_by_file(tmp_path: Path) -> None:
 
 
 def test_broken_site_template_is_reported_with_file_and_line(tmp_path: Path) -> None:
-    site = small_site(tmp_path, **{"templates/page.html": "<p>\n{{ page.title \n", "content/pages/about.md": "---\ntitle: About\n---\n"})
+    site = small_site(tmp_path, **{"templates/page.html": "<p>\n{{ page.title \n",
+                                   "content/pages/about.md": "---\ntitle: About\n---\n"})
     result = docket("build", site)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    line = next(l for l in result.stderr.splitlines() if "page.html" in l)
+    line = next(row for row in result.stderr.splitlines() if "page.html" in row)
     assert ": error: template error:" in line and "page.html:" in line
 
 

@@ -22,12 +22,12 @@ from typing import Any, Self
 
 import pytest
 from helpers import (
+    INCIDENT,
     Run,
     assert_no_traceback,
     build_fails,
     build_ok,
     docket,
-    INCIDENT,
     expect,
     page,
     snapshot,
@@ -108,7 +108,8 @@ def test_site_yaml_linked_from_outside_is_refused(site: Path) -> None:
     run = docket("build", site, timeout=TIMEOUT)
     assert run.returncode == 2, run.describe()
     assert_no_traceback(run)
-    assert "site.yaml: refused symbolic link to" in run.stderr and "outside the site folder" in run.stderr, run.describe()
+    assert "site.yaml: refused symbolic link to" in run.stderr and "outside the site folder" in run.stderr, \
+        run.describe()
     assert not (site / "output").exists()
 
 

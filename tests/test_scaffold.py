@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tools import hatchling_build
 from helpers import INCIDENT, REPO, assert_no_traceback, docket, page, resolve_href, write_site
+from tools import hatchling_build
 
 from generator import cli
 from generator.config import CONFIG_KEYS
