@@ -157,6 +157,7 @@ def test_broken_site_template_is_reported_with_file_and_line(tmp_path: Path) -> 
     assert ": error: template error:" in line and "page.html:" in line
 
 
+@pytest.mark.slow  # a wheel, a fresh venv and the locked dependencies installed into it
 def test_non_editable_install_finds_the_default_theme(tmp_path: Path) -> None:
     """A wheel has no repository: the theme must travel inside the package.
 

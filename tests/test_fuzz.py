@@ -52,6 +52,9 @@ from generator import cli, session  # noqa: E402
 from generator.diagnostics import Diagnostics  # noqa: E402
 from generator.frontmatter import Document, parse_document  # noqa: E402
 
+# Hundreds of generated sites built: left out of the fast loop (`python -m pytest -m "not slow"`).
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 SCALE = float(os.environ.get("DOCKET_FUZZ_SCALE", "1"))
 # Hundreds of small sites are written and deleted: use memory-backed storage where there is some.

@@ -19,13 +19,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from tools import vnu_command
+from tools import make_corpus, vnu_command
 
 REPO = Path(__file__).resolve().parents[1]
-# shared/ sits beside the repository (CI's clone, the main checkout) or further up (a git worktree).
-MAKE_CORPUS = next((folder / "shared" / "bench" / "make_corpus.py" for folder in REPO.parents
-                    if (folder / "shared" / "bench" / "make_corpus.py").is_file()),
-                   REPO.parent / "shared" / "bench" / "make_corpus.py")
 SYNTHETIC_INCIDENTS = 300
 # Every kind of page Docket writes (a folder of the output with an index.html); both sites have them all,
 # so a new kind of page is checked as soon as it is added here and to the example content.
@@ -67,11 +63,9 @@ def built_example(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_synthetic(tmp_path_factory) -> Path:
     """A deterministic 300-incident site from shared/bench/make_corpus.py, built once."""
-    if not MAKE_CORPUS.is_file():
-        pytest.fail(f"{MAKE_CORPUS} is missing: it makes the synthetic site", pytrace=False)
     root = tmp_path_factory.mktemp("valid-synthetic")
     site = root / "site"
-    subprocess.run([sys.executable, str(MAKE_CORPUS), "--incidents", str(SYNTHETIC_INCIDENTS), "--out", str(site)],
+    subprocess.run([sys.executable, str(make_corpus()), "--incidents", str(SYNTHETIC_INCIDENTS), "--out", str(site)],
                    check=True, capture_output=True, text=True, timeout=300)
     return build_site(site, root / "out")
 

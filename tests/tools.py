@@ -8,6 +8,9 @@ package-lock.json, installed into the repository's node_modules by
 an old jar bundled in a Python package. Java comes from Debian
 (``default-jre-headless``).
 
+shared/bench/make_corpus.py, which makes the large synthetic sites: beside the repository (CI's
+clone, the main checkout) or further up (a git worktree).
+
 hatchling, the build backend: the packaging tests build a wheel with it
 without build isolation, so it comes from the test lock (requirements/test.txt).
 """
@@ -37,6 +40,16 @@ def vnu_command() -> list[str]:
                     pytrace=False)
     # A larger thread stack than Java's default: vnu's parser recurses deeply on long pages.
     return [java, "-Xss1m", "-jar", str(VNU_JAR)]
+
+
+def make_corpus() -> Path:
+    """The path of shared/bench/make_corpus.py; fails the test when it is nowhere above the repository."""
+    for folder in REPO.parents:
+        script = folder / "shared" / "bench" / "make_corpus.py"
+        if script.is_file():
+            return script
+    pytest.fail(f"shared/bench/make_corpus.py is missing (looked beside {REPO} and above): "
+                "it makes the synthetic sites", pytrace=False)
 
 
 def hatchling_build() -> ModuleType:
