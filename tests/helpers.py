@@ -150,7 +150,8 @@ class Run:
         return None
 
     def describe(self) -> str:
-        return f"$ docket {' '.join(self.args)}\nexit {self.returncode}\n--- stdout\n{self.stdout}--- stderr\n{self.stderr}"
+        return (f"$ docket {' '.join(self.args)}\nexit {self.returncode}\n"
+                f"--- stdout\n{self.stdout}--- stderr\n{self.stderr}")
 
 
 # The build date the data page shows, for every build the tests run through the CLI (unless the
@@ -315,7 +316,8 @@ def resolve_href(site: Path, from_site_path: str, href: str) -> Path:
     """The built file a relative ``href`` on the page at ``from_site_path`` points to."""
     href = href.split("#", 1)[0]
     out = (Path(site) / "output").resolve()
-    here = (out / from_site_path) if from_site_path.endswith("/") or from_site_path == "" else (out / from_site_path).parent
+    folder = from_site_path.endswith("/") or from_site_path == ""
+    here = (out / from_site_path) if folder else (out / from_site_path).parent
     target = (here / href).resolve() if href else (here / "index.html")
     if target.is_dir() or href.endswith("/"):
         target = target / "index.html"

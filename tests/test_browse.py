@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from helpers import build_ok, expect, write_site
+from tools import make_corpus
 
 SITE = """\
 title: Browse test
@@ -340,7 +341,6 @@ def test_first_pages_keep_their_urls_when_content_is_added(tmp_path):
                         page(out, "incidents").select_one(".list-total").get_text(" ", strip=True))
 
 
-MAKE_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "make_corpus.py"
 PAGE_BUDGET = 300 * 1024
 # The size budget of each kind of file at 1,000 incidents, in KB (docs/performance.md, "Page-size budgets").
 KIND_BUDGETS = {"home": 200, "incident": 250, "entity": 200, "report": 100, "source": 50, "term": 150,
@@ -382,7 +382,7 @@ def test_a_thousand_incidents_no_page_over_budget_and_no_list_over_the_page_size
     import sys
 
     site = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(MAKE_CORPUS), "--incidents", "1000", "--out", str(site)],
+    subprocess.run([sys.executable, str(make_corpus()), "--incidents", "1000", "--out", str(site)],
                    check=True, capture_output=True, text=True, timeout=300)
     build_ok(site)
     out = site / "output"

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import REPO, docket, page, snapshot, stray_build_folders, write_site
 from preview import preview, wait_for
+from tools import hatchling_build
 
 INCIDENT = """---
 title: Fire at the depot
@@ -148,14 +148,16 @@ def test_site_template_overrides_the_theme_file_by_file(tmp_path: Path) -> None:
 
 
 def test_broken_site_template_is_reported_with_file_and_line(tmp_path: Path) -> None:
-    site = small_site(tmp_path, **{"templates/page.html": "<p>\n{{ page.title \n", "content/pages/about.md": "---\ntitle: About\n---\n"})
+    site = small_site(tmp_path, **{"templates/page.html": "<p>\n{{ page.title \n",
+                                   "content/pages/about.md": "---\ntitle: About\n---\n"})
     result = docket("build", site)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    line = next(l for l in result.stderr.splitlines() if "page.html" in l)
+    line = next(row for row in result.stderr.splitlines() if "page.html" in row)
     assert ": error: template error:" in line and "page.html:" in line
 
 
+@pytest.mark.slow  # a wheel, a fresh venv and the locked dependencies installed into it
 def test_non_editable_install_finds_the_default_theme(tmp_path: Path) -> None:
     """A wheel has no repository: the theme must travel inside the package.
 
@@ -163,6 +165,7 @@ def test_non_editable_install_finds_the_default_theme(tmp_path: Path) -> None:
     dependencies (never --system-site-packages: inside a venv that exposes the
     base interpreter's packages, not the ones under test).
     """
+    hatchling_build()  # `pip wheel --no-build-isolation` needs the backend installed: fail saying how
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     "-w", str(wheels), str(REPO)], check=True, capture_output=True, timeout=300)

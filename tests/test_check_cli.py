@@ -186,7 +186,8 @@ def test_github_report_from_a_parent_folder_names_repository_paths(tmp_path):
     assert all(parsed), run.describe()
     claim = next(line for line in annotations if "title=claims[0]" in line)
     # The folder's ',' and ':' are escaped in the file property; the message keeps them, but not '%'.
-    assert claim.startswith(f"::warning file=my%2Csite%3Ax/content/incidents/fire.md,line={CLAIM_LINE},title=claims[0]::")
+    assert claim.startswith(
+        f"::warning file=my%2Csite%3Ax/content/incidents/fire.md,line={CLAIM_LINE},title=claims[0]::")
     assert "Costs rose 50%25, officials said: more later" in claim
     unused = next(line for line in annotations if "unused.md" in line)
     assert unused.startswith("::warning file=my%2Csite%3Ax/content/sources/unused.md,line=1::")

@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import INCIDENT, docket, write_site
 
 from generator import parallel
 from generator.build import build
 from generator.parallel import fork_map
 from generator.terminal import MIN_PAGES, ProgressLine
-from helpers import INCIDENT, docket, write_site
 
 
 class Terminal(io.StringIO):

@@ -25,6 +25,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from helpers import REPO, build_ok, docket, page, snapshot, write_site
 from jsonschema import Draft202012Validator
+from tools import hatchling_build
 
 from generator.build import build
 from generator.datalisting import human_size
@@ -652,7 +653,7 @@ def test_a_deleted_incident_loses_its_json_and_the_listing_follows(tmp_path: Pat
 
 def test_the_wheel_ships_the_schemas(tmp_path: Path) -> None:
     """They are data files inside the package (read with importlib.resources), so a wheel must carry them."""
-    hatchling = pytest.importorskip("hatchling.build")
+    hatchling = hatchling_build()
     src = tmp_path / "src"
     src.mkdir()
     for name in ("generator", "templates"):

@@ -14,9 +14,18 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from helpers import (build_fails, build_ok, docket, expect, expect_each, expect_only, line_of, snapshot,
-                     stray_build_folders, write_site)
+from helpers import (
+    build_fails,
+    build_ok,
+    docket,
+    expect,
+    expect_each,
+    expect_only,
+    line_of,
+    snapshot,
+    stray_build_folders,
+    write_site,
+)
 
 FIRE = "content/incidents/fire.md"
 # A field that is missing is reported on the first line of the front matter (line 2, after '---').
@@ -33,7 +42,7 @@ GOOD_INCIDENT = """
 
 def incident_with(*field_lines: str, body: str = "Body.\n") -> str:
     """An incident whose front matter is title, date, then the given lines (title on 2, date on 3)."""
-    return "---\ntitle: Fire\ndate: 2023-03-27\n" + "".join(l + "\n" for l in field_lines) + "---\n" + body
+    return "---\ntitle: Fire\ndate: 2023-03-27\n" + "".join(line + "\n" for line in field_lines) + "---\n" + body
 
 
 # ---------------------------------------------------------------------------
@@ -240,11 +249,13 @@ def test_invalid_nested_dates(tmp_path):
             "sources[0].accessed", "accessed:"),
         "content/incidents/update.md": (
             incident_with("updates:", "  - date: 2023-00-10", "    note: Fixed."), "updates[0].date", "- date:"),
-        "content/incidents/claim.md": (incident_with("claims:", "  - text: T", "    date: soon"), "claims[0].date", "soon"),
+        "content/incidents/claim.md": (incident_with("claims:", "  - text: T", "    date: soon"), "claims[0].date",
+                                       "soon"),
         "content/incidents/coverage.md": (
             incident_with("coverage:", "  - title: C", "    url: https://example.org/c", "    date: 2023-01-32"),
             "coverage[0].date", "2023-01-32"),
-        "content/incidents/embargo.md": (incident_with("publish_after: next tuesday"), "publish_after", "publish_after:"),
+        "content/incidents/embargo.md": (incident_with("publish_after: next tuesday"), "publish_after",
+                                         "publish_after:"),
     }
     run = build_fails(write_site(tmp_path, {path: text for path, (text, _, _) in cases.items()}))
     expect_each(run, [(path, line_of(text, needle), field, "date") for path, (text, field, needle) in cases.items()])
@@ -319,7 +330,8 @@ def test_source_file_type_and_reliability(tmp_path):
     site = write_site(tmp_path, {"content/sources/letter.md": text})
     run = build_fails(site)
     expect(run, "content/sources/letter.md", line_of(text, "type:"), "type", "expected one of")
-    expect(run, "content/sources/letter.md", line_of(text, "reliability:"), "reliability", "expected one of high, medium, low")
+    expect(run, "content/sources/letter.md", line_of(text, "reliability:"), "reliability",
+           "expected one of high, medium, low")
 
 
 # ---------------------------------------------------------------------------
@@ -730,7 +742,8 @@ def test_unknown_citation_among_several(tmp_path):
 
 
 def test_unknown_citation_suggests_a_close_id(tmp_path):
-    text = incident_with("sources:", "  - id: univision-cctv", "    title: Footage", body="Intro.\n\nSee [@univision-ctv].\n")
+    text = incident_with("sources:", "  - id: univision-cctv", "    title: Footage",
+                         body="Intro.\n\nSee [@univision-ctv].\n")
     run = build_fails(write_site(tmp_path, {FIRE: text}))
     expect_only(run, FIRE, 10, "body", "unknown source", "did you mean 'univision-cctv'")
 
@@ -753,7 +766,8 @@ def test_unknown_wiki_link_in_body(tmp_path):
 def test_unknown_wiki_link_forms(tmp_path):
     specs = {"entity": "entity:nobody", "incident": "incident:ghost", "source": "source:ghost",
              "report": "report:ghost", "text": "nobody|Some text"}
-    files = {f"content/incidents/{n}.md": incident_with(body=f"Intro.\n\nSee [[{spec}]].\n") for n, spec in specs.items()}
+    files = {f"content/incidents/{n}.md": incident_with(body=f"Intro.\n\nSee [[{spec}]].\n")
+             for n, spec in specs.items()}
     run = build_fails(write_site(tmp_path, files))
     expect_each(run, [(f"content/incidents/{n}.md", 7, "body", "unknown link target") for n in specs])
 
@@ -1225,7 +1239,8 @@ def test_compact_iso_dates_are_not_taken_for_dates(tmp_path):
 
 def test_nav_url_starting_with_two_slashes_is_not_a_site_path(tmp_path):
     run = build_fails(write_site(tmp_path, {FIRE: incident_with()},
-                                 site_yaml="title: T\nbase_url: https://example.org/\nnav:\n  - title: Evil\n    url: //evil.example/\n"))
+                                 site_yaml="title: T\nbase_url: https://example.org/\n"
+                                           "nav:\n  - title: Evil\n    url: //evil.example/\n"))
     expect_only(run, "site.yaml", 5, "nav[0].url", "expected a site path")
 
 

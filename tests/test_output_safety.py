@@ -17,9 +17,8 @@ import hashlib
 import io
 import json
 import os
-import re
-import shutil
 import resource
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -27,7 +26,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import INCIDENT, REPO, Run, assert_no_traceback, build_ok, docket, page, snapshot, stray_build_folders, write_site
+from helpers import (
+    INCIDENT,
+    REPO,
+    Run,
+    assert_no_traceback,
+    build_ok,
+    docket,
+    page,
+    snapshot,
+    stray_build_folders,
+    write_site,
+)
 
 from generator import cli, writer
 from generator.errors import UsageError

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import INCIDENT, docket, page, write_site
 
 from generator.contexts import Pager
-from helpers import INCIDENT, docket, page, write_site
 
 
 def pager_of(number: int, total: int) -> Pager:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from helpers import INCIDENT, REPO, assert_no_traceback, docket, page, resolve_href, write_site
+from tools import hatchling_build
 
 from generator import cli
 from generator.config import CONFIG_KEYS
@@ -387,7 +388,7 @@ def test_placeholder_texts_are_the_sentences_a_writer_must_replace(tmp_path, cap
 # -- packaging -----------------------------------------------------------------------------
 
 def test_the_wheel_ships_the_archetypes_and_the_sample_site(tmp_path) -> None:
-    hatchling = pytest.importorskip("hatchling.build")
+    hatchling = hatchling_build()
     src = tmp_path / "src"
     src.mkdir()
     for name in ("generator", "templates"):

@@ -18,12 +18,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import assert_no_traceback, build_ok, docket, seed_output, snapshot, stray_build_folders, write_site
 
 from generator import search
 from generator.build import build
 from generator.markdown import RenderedBody
 from generator.session import BuildSession
-from helpers import assert_no_traceback, build_ok, docket, seed_output, snapshot, stray_build_folders, write_site
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -238,7 +238,8 @@ def test_the_preview_session_reuses_the_bundle_in_memory(tmp_path, monkeypatch):
     out = tmp_path / "out"
     calls = []
     real = search.run_pagefind
-    monkeypatch.setattr(search, "run_pagefind", lambda exe, records, started=None: calls.append(len(records)) or real(exe, records, started))
+    monkeypatch.setattr(search, "run_pagefind",
+                        lambda exe, records, started=None: calls.append(len(records)) or real(exe, records, started))
     session = BuildSession(site, cache=False, drafts=True)
     assert build(site, out, drafts=True, session=session, now=NOW, base_path="/").ok
     assert calls == [RECORDS + 1]  # the draft too
