@@ -71,6 +71,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus_images import supply_images
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
 MIB = 1024 * 1024
@@ -364,6 +366,7 @@ def corpus(generator: Path, root: Path, flavor: str, size: int, seed: int, timeo
         raise BenchError(f"corpus generation timed out after {timeout:.0f} s: {' '.join(cmd)}") from exc
     if done.returncode != 0:
         raise BenchError(f"corpus generation failed: {' '.join(cmd)}\n{done.stderr[-3000:]}")
+    supply_images(site)  # the report images the corpus names but does not ship
     stamp.write_text(done.stderr)
     return site
 

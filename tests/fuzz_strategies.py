@@ -267,6 +267,14 @@ def term_text(draw) -> str:
     return draw(free_text(long=False)) + " " + draw(st.text("abcxyzABC0189", min_size=1, max_size=8))
 
 
+@st.composite
+def figure_name(draw) -> str:
+    """A figure's name, hostile but one Docket accepts: it names /table/by-<name>/, so it starts with a
+    letter or digit, holds no slash and has at most 60 characters (longer or slashed names are errors)."""
+    text = draw(st.text("abcxyzABC0189", min_size=1, max_size=4)) + " " + draw(free_text(long=False))
+    return text.replace("/", " ").replace("\\", " ")[:60].strip()
+
+
 def deep(value, depth: int, as_dict: bool):
     for _ in range(depth):
         value = {"k": value} if as_dict else [value]
@@ -356,7 +364,7 @@ def incident_front_matter(draw, broken: bool) -> tuple[dict, set[str], set[str]]
     if broken:  # out of range, not finite, absurdly large, or too big for a float
         figure_value = figure_value | st.sampled_from([-1, -0.5, float("nan"), float("inf"), 10**15 + 1, 1e16,
                                                        10**400, -(10**400)])
-    figures = st.dictionaries(free_text(long=False), maybe_wrong(figure_value, broken), max_size=4)
+    figures = st.dictionaries(figure_name(), maybe_wrong(figure_value, broken), max_size=4)
     _put(draw, fm, "figures", figures, broken)
     entity_ids = draw(st.lists(st.sampled_from(ENTITY_IDS + (KNOWN_ENTITY,)), max_size=3, unique=True))
     if entity_ids or broken:

@@ -361,7 +361,9 @@ def linked_paths(soup: BeautifulSoup, site_path: str) -> set[str]:
 # What the theme itself puts in pages that content never may: the header's search form, the search
 # page's script (and its no-JavaScript note), and the maps and charts drawn at build time. Each is
 # recognised by its shape, and only its expected children are allowed inside it.
-THEME_SVG_CHILDREN = {"title", "desc", "g", "rect", "path", "circle", "a", "line", "text"}
+THEME_SVG_CHILDREN = {"title", "desc", "g", "rect", "path", "circle", "a", "line", "text", "use"}
+# A map's <use> draws land from the build's own basemap file, and from nothing else.
+BASEMAP_USE = re.compile(r"(\.\./)*assets/basemap-[0-9a-f]{16}\.svg#[A-Za-z0-9_-]+")
 THEME_FORM_CHILDREN = {"label", "input", "button", "span", "div", "p", "fieldset", "legend"}
 SEARCH_SCRIPTS = ("assets/search.js", "pagefind/")
 
@@ -373,6 +375,8 @@ def remove_theme_parts(soup: BeautifulSoup, where: str) -> None:
         assert classes & {"map", "chart"}, f"{where}: <svg> that is not a theme map or chart: {str(svg)[:200]!r}"
         for el in svg.find_all(True):
             assert el.name in THEME_SVG_CHILDREN, f"{where}: <{el.name}> inside a theme SVG: {str(el)[:200]!r}"
+            if el.name == "use":
+                assert BASEMAP_USE.fullmatch(el.get("href", "")), f"{where}: <use> of {el.get('href')!r}"
             href = el.get("href")
             assert href is None or not href.lower().startswith(("javascript:", "data:")), f"{where}: {href!r}"
         svg.decompose()

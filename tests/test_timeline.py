@@ -7,17 +7,13 @@ Small sites written inline, built with the real CLI; the HTML is parsed, not gre
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 from helpers import build_ok, write_site
+from tools import generate_corpus
 
 SITE = "title: Timeline test\nbase_url: https://example.org/\nper_page: 2\n"
-# The corpus maker sits beside the repository (or a worktree's parent folders): the nearest one up.
-MAKE_CORPUS = next((d / "shared/bench/make_corpus.py" for d in Path(__file__).resolve().parents
-                    if (d / "shared/bench/make_corpus.py").is_file()), Path("shared/bench/make_corpus.py"))
 
 
 def incident(n: int, date: str, figures: str = "", extra: str = "") -> str:
@@ -110,9 +106,7 @@ def test_the_chart_covers_every_year_the_list_covers(tmp_path):
 
 def test_on_a_generated_site_the_timeline_pages_link_every_published_incident(tmp_path):
     site = tmp_path / "corpus"
-    assert MAKE_CORPUS.is_file(), "the corpus maker shared/bench/make_corpus.py is missing beside the repository"
-    subprocess.run([sys.executable, str(MAKE_CORPUS), "--incidents", "300", "--out", str(site)],
-                   check=True, capture_output=True, text=True, timeout=300)
+    generate_corpus(site, 300)
     build_ok(site)
     out = site / "output"
     published = {p.parent.name for p in (out / "incidents").glob("*/index.html") if p.parent.name != "page"}

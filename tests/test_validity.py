@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from tools import make_corpus, vnu_command
+from tools import generate_corpus, vnu_command
 
 REPO = Path(__file__).resolve().parents[1]
 SYNTHETIC_INCIDENTS = 300
@@ -65,8 +65,7 @@ def built_synthetic(tmp_path_factory) -> Path:
     """A deterministic 300-incident site from shared/bench/make_corpus.py, built once."""
     root = tmp_path_factory.mktemp("valid-synthetic")
     site = root / "site"
-    subprocess.run([sys.executable, str(make_corpus()), "--incidents", str(SYNTHETIC_INCIDENTS), "--out", str(site)],
-                   check=True, capture_output=True, text=True, timeout=300)
+    generate_corpus(site, SYNTHETIC_INCIDENTS)
     return build_site(site, root / "out")
 
 

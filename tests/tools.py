@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import importlib
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -50,6 +52,19 @@ def make_corpus() -> Path:
             return script
     pytest.fail(f"shared/bench/make_corpus.py is missing (looked beside {REPO} and above): "
                 "it makes the synthetic sites", pytrace=False)
+
+
+def generate_corpus(out: Path, incidents: int) -> Path:
+    """A synthetic site of ``incidents`` made by make_corpus.py, with the report images it names supplied."""
+    subprocess.run([sys.executable, str(make_corpus()), "--incidents", str(incidents), "--out", str(out)],
+                   check=True, capture_output=True, text=True, timeout=600)
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from corpus_images import supply_images  # noqa: PLC0415 - bench/ is not a package
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    supply_images(out)
+    return out
 
 
 def hatchling_build() -> ModuleType:
