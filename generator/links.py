@@ -27,6 +27,10 @@ def check_local_links(bodies: Iterable[RenderedBody], built: set[str], diags: Di
                 diags.error(link.path, link.line, "body", f"image {link.href} is not a file of this site{where}",
                             _image_hint(link.target))
                 continue
+            if link.target == ".." or link.target.startswith("../"):
+                diags.error(link.path, link.line, "body", f"link {link.href} leads out of the site",
+                            "link to a page of this site, or give the full address (https://...) of another")
+                continue
             if pages is None:  # only a failing build pays for the suggestions
                 pages = sorted("/" + p.removesuffix("index.html") for p in built if p.endswith("index.html"))
             close = get_close_matches("/" + link.target, pages, n=1, cutoff=0.6)

@@ -187,11 +187,15 @@ class PageContext:
                                           "image" if image else "link"))
         return relative(self.page_path, path.lstrip("/")) + sep + rest
 
-    def relative_image(self, src: str, line: int) -> None:
-        """Note an image written relative to the page ("../../img/x.png") as the site path it resolves to."""
-        path = src.partition("?")[0].partition("#")[0]
+    def relative_to_page(self, href: str, line: int, image: bool = False) -> None:
+        """Note a link or image written relative to the page ("../fire/") as the site path it resolves to."""
+        path = href.partition("?")[0].partition("#")[0]
         target = posixpath.normpath(posixpath.join(self.page_path, unquote(path)))
-        self.local_links.append(LocalLink(target, src, self.path, self._line(line), "image"))
+        if target == ".":  # the site's root ("../../" from an incident)
+            target = ""
+        elif path.endswith("/") and not target.startswith(".."):
+            target += "/"  # normpath drops it; "x/" must be a folder with an index.html
+        self.local_links.append(LocalLink(target, href, self.path, self._line(line), "image" if image else "link"))
 
     def numbered_sources(self) -> tuple[str, ...]:
         self.answers.append(("listed", "", tuple(sid in self.graph.sources for sid in self.listed)))

@@ -42,7 +42,7 @@ class Resolver(Protocol):
 
     def local(self, href: str, line: int, image: bool = False) -> str: ...
 
-    def relative_image(self, src: str, line: int) -> None: ...
+    def relative_to_page(self, href: str, line: int, image: bool = False) -> None: ...
 
     def refuse(self, what: str, href: str, problem: str, line: int) -> None: ...
 
@@ -139,8 +139,9 @@ def _check_url(token: Token, resolver: Resolver, line: int) -> None:
         token.attrs.pop(attr, None)
     elif value.startswith("/"):
         token.attrSet(attr, resolver.local(value, line, image=attr == "src"))
-    elif attr == "src" and not SCHEME.match(value):
-        resolver.relative_image(value, line)  # "../../img/x.png": checked like "/img/x.png", left as written
+    elif not SCHEME.match(value) and not value.startswith(("#", "?")):
+        # "../../img/x.png", "../fire/": checked like "/img/x.png" and "/incidents/fire/", left as written
+        resolver.relative_to_page(value, line, image=attr == "src")
     elif attr == "href" and value.lower().startswith(("http://", "https://")):
         # Another site learns nothing of the page a reader came from, and cannot script it.
         token.attrSet("rel", "noopener noreferrer")

@@ -309,3 +309,31 @@ def test_root_relative_link_to_nowhere_is_an_error_with_a_suggestion(tmp_path: P
             "did you mean '/methodology/'?") in result.stderr
     build = docket("build", site)
     assert build.returncode == 1 and not (site / "output").exists()
+
+
+def test_page_relative_links_are_checked_like_root_relative_ones(tmp_path: Path) -> None:
+    """A link written from the page ("../fire/") leads to the same page the site path would, or is an error."""
+    site = small_site(tmp_path, **{
+        "content/pages/methodology.md": "---\ntitle: Methodology\n---\nHow we work.\n",
+        "content/incidents/raid.md": "---\ntitle: Raid\ndate: 2023-01-02\n---\n"
+                                     "See [the fire](../fire/#top), [how](../../methodology/) and [home](../../).\n\n"
+                                     "Also [a typo](../fier/) and [out](../../../elsewhere/).\n",
+    })
+    result = docket("check", site)
+    assert result.returncode == 1
+    assert ("content/incidents/raid.md:7: error: body: link ../fier/ leads to no page of this site; "
+            "did you mean '/incidents/fire/'?") in result.stderr
+    assert "content/incidents/raid.md:7: error: body: link ../../../elsewhere/ leads out of the site" in result.stderr
+    assert "../fire/" not in result.stderr.replace("../fier/", "") and "methodology/ leads" not in result.stderr
+    assert result.stderr.count("error:") == 2
+
+
+def test_page_relative_links_that_lead_somewhere_build(tmp_path: Path) -> None:
+    site = small_site(tmp_path, **{
+        "content/incidents/raid.md": "---\ntitle: Raid\ndate: 2023-01-02\n---\n"
+                                     "See [the fire](../fire/), [mail](mailto:a@example.org), [here](#x), [q](?a=1).\n",
+    })
+    result = docket("build", site)
+    assert result.returncode == 0, result.stderr
+    hrefs = [a["href"] for a in page(site / "output", "incidents/raid/").find("main").select(".prose a")]
+    assert "../fire/" in hrefs
