@@ -179,6 +179,8 @@ _NOT_TEXT = re.compile(r'<sup\b[^>]*>.*?</sup>|<a\b[^>]*class="footnote-backref"
 # Sanitised HTML (nh3 wrote it) quotes every attribute, so a tag ends at the first '>' outside quotes.
 _TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _SPACE_BEFORE = re.compile(r" ([.,;:!?)\]])")  # "afternoon [1]." without its citation: "afternoon."
+_HEADING_END = re.compile(r"</h[1-6]>", re.I)
+_HEADING = "\x01"  # ends a heading's block until _full_stop reads it
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|dt|dd|td|th|blockquote|pre|figcaption)>|<br\s*/?>", re.I)
 
 
@@ -206,9 +208,18 @@ def _text_and_tables(body: RenderedBody | None) -> tuple[str, str]:
 
 
 def _plain(markup: str) -> str:
-    text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\0", _NOT_TEXT.sub("", markup))))
+    markup = _HEADING_END.sub(_HEADING + "\0", _NOT_TEXT.sub("", markup))
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\0", markup)))
     blocks = (_SPACE_BEFORE.sub(r"\1", " ".join(block.split())) for block in text.split("\0"))
-    return "\n".join(block for block in blocks if block)
+    return "\n".join(_full_stop(block) for block in blocks if block.strip(_HEADING))
+
+
+def _full_stop(block: str) -> str:
+    """A heading ends with a full stop (unless it has a mark of its own): an excerpt reads it as a sentence."""
+    if not block.endswith(_HEADING):
+        return block
+    block = block.rstrip(_HEADING + " ")
+    return block if block.endswith((".", "?", "!", ":", "…")) else block + "."
 
 
 # --------------------------------------------------------------------------- the bundle

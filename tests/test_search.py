@@ -370,7 +370,8 @@ def test_body_text_drops_markup_citations_and_back_links():
              '<section class="footnotes"><ol><li id="fn1"><p>Note <a href="#r" class="footnote-backref" '
              'aria-label="Back">↩</a></p></li></ol></section>',
         toc=(), sources=(), cited=(), uses={})
-    assert search._text(body) == "Two & three\nOne fine day.\nNext line\na\nb\nNote"
+    # A heading ends with a full stop, so that an excerpt does not run it into the next sentence.
+    assert search._text(body) == "Two & three.\nOne fine day.\nNext line\na\nb\nNote"
     assert search._text(None) == ""
 
 
