@@ -221,11 +221,14 @@ function resultItem(data) {
   return li;
 }
 
-// The words of search/?q=..., in the form as soon as the script runs, before Pagefind has loaded.
+// The words of search/?q=..., in the form as soon as the script runs, before Pagefind has loaded,
+// and a status that says the search is on its way.
 function prefill(root) {
   const input = root.querySelector("[data-search-form] input[name=q]");
   const query = new URLSearchParams(location.search).get("q");
   if (input && query && !input.value) input.value = query;
+  const status = root.querySelector("[data-search-status]");
+  if (status && query && query.trim()) status.textContent = "Searching…";
 }
 
 // Pagefind's excerpt is HTML with <mark> around the words found. It is parsed in an inert
