@@ -94,8 +94,9 @@ SITE = {
         Who we are.
         """,
 }
-# Two incidents, one report, one source (defined inline, cited), one entity, one page.
-RECORDS = 6
+# Two incidents, one report, one source (defined inline, cited), one entity, one page; the pages of
+# three tags, two countries and one place.
+RECORDS = 12
 
 
 def fragments(out: Path) -> dict[str, dict]:
@@ -141,8 +142,9 @@ def test_the_build_writes_a_bundle_with_one_record_per_page_with_content(tmp_pat
         assert (out / "pagefind" / name).is_file(), name
     assert entry(out)["languages"]["en"]["page_count"] == RECORDS
     records = fragments(out)
-    assert sorted(records) == ["about/", "entities/city-council/", "incidents/fire/", "incidents/flood/",
-                               "reports/review/", "sources/wire-report/"]
+    assert sorted(records) == ["about/", "countries/guatemala/", "countries/mexico/", "entities/city-council/",
+                               "incidents/fire/", "incidents/flood/", "places/juarez-mexico/", "reports/review/",
+                               "sources/wire-report/", "tags/detention/", "tags/fire/", "tags/flood/"]
     # Every file of the bundle is in the manifest, so a later build removes what it no longer makes.
     bundle = {p.relative_to(out).as_posix() for p in (out / "pagefind").rglob("*") if p.is_file()}
     assert bundle <= manifest_paths(out)
@@ -153,14 +155,17 @@ def test_records_hold_the_content_with_meta_and_filters(tmp_path):
     build_ok(site)
     fire = fragments(site / "output")["incidents/fire/"]
     text = fire["content"]
-    for words in ("Fire at the depot", "A fire broke out at night.", "Juárez, Chihuahua, Mexico",
-                  "The doors were locked from the outside.", "near the xylophonic warehouse.", "Seen by a witness."):
+    for words in ("A fire broke out at night.", "The doors were locked from the outside.",
+                  "near the xylophonic warehouse.", "Seen by a witness."):
         assert words in text, (words, text)
     assert "<" not in text and "[1]" not in text and "↩" not in text  # no markup, citation numbers or back-links
     for chrome in ("Skip to main content", "Corrections log", "All incidents"):
         assert chrome not in text  # the theme's chrome is not indexed
+    # The title and the place are searched in the meta, and shown above the excerpt rather than in it.
+    assert "Fire at the depot" not in text and "Chihuahua" not in text
     assert fire["meta"] == {"kind": "Incident", "title": "Fire at the depot", "date": "27 March 2023",
-                            "place": "Juárez, Chihuahua, Mexico", "summary": "A fire broke out at night."}
+                            "place": "Juárez, Chihuahua, Mexico", "status": "Confirmed",
+                            "names": "City council; Wire report on the fire; Example Wire; Detention; Fire"}
     assert fire["filters"] == {"kind": ["Incident"], "tag": ["Detention", "Fire"], "country": ["Mexico"],
                                "year": ["2023"], "status": ["Confirmed"]}
     records = fragments(site / "output")
@@ -207,7 +212,8 @@ def test_files_the_bundle_no_longer_has_are_removed(tmp_path):
     assert before - after, "no file of the old bundle was left out"
     assert after == {path for path in manifest_paths(out) if path.startswith("pagefind/")}
     assert "The water rose higher than ever." in fragments(out)["incidents/flood/"]["content"]
-    assert len(list((out / "pagefind" / "fragment").iterdir())) == RECORDS
+    # The flood no longer has a tag or a country: the pages of "flood" and Guatemala are gone, and their records.
+    assert len(list((out / "pagefind" / "fragment").iterdir())) == RECORDS - 2
 
 
 # --------------------------------------------------------------------------- reuse
@@ -364,5 +370,97 @@ def test_body_text_drops_markup_citations_and_back_links():
              '<section class="footnotes"><ol><li id="fn1"><p>Note <a href="#r" class="footnote-backref" '
              'aria-label="Back">↩</a></p></li></ol></section>',
         toc=(), sources=(), cited=(), uses={})
-    assert search._text(body) == "Two & three\nOne fine day.\nNext line\na\nb\nNote"
+    # A heading ends with a full stop, so that an excerpt does not run it into the next sentence.
+    assert search._text(body) == "Two & three.\nOne fine day.\nNext line\na\nb\nNote"
     assert search._text(None) == ""
+
+
+# --------------------------------------------------------------------------- recall and excerpts
+
+NAMING = {
+    **SITE,
+    "content/incidents/strike.md": """
+        ---
+        title: Strike at the mill
+        date: 2023-05-01
+        summary: Workers walked out of the mill.
+        status: disputed
+        fictional: true
+        location: {place: Juárez, country: Mexico}
+        tags: [fire]
+        entities: [tun-union, city-council, juarez]
+        sources: [wire-report]
+        ---
+        The strike began at dawn.
+
+        | Figure | Number |
+        |---|---:|
+        | Men held in the yard | 12 |
+        """,
+    "content/entities/tun-union.md": """
+        ---
+        name: Tun Workers Union
+        kind: organisation
+        aliases: [TWU]
+        country: Mexico
+        ---
+        A union of dock workers.
+        """,
+    "content/entities/juarez.md": """
+        ---
+        name: Ciudad Juárez
+        kind: place
+        aliases: [Juárez]
+        country: Mexico
+        ---
+        """,
+}
+
+
+def test_an_incident_record_holds_the_names_it_names_outside_its_excerpt_text(tmp_path):
+    site = write_site(tmp_path / "site", NAMING)
+    build_ok(site)
+    strike = fragments(site / "output")["incidents/strike/"]
+    names = strike["meta"]["names"]
+    # Pagefind searches a record's meta as well as its content: the names find the incident...
+    for name in ("Tun Workers Union", "TWU", "City council", "Ciudad Juárez", "Wire report on the fire", "Example Wire",
+                 "Fire"):
+        assert name in names, (name, names)
+    # ...and an excerpt, cut from the content alone, never shows them, nor labels or figure tables.
+    text = strike["content"]
+    assert text.startswith("Workers walked out of the mill."), text
+    for noise in ("Tun Workers Union", "City council", "Strike at the mill", "Juárez", "Figure", "Men held"):
+        assert noise not in text, (noise, text)
+    assert "Men held in the yard 12" in strike["meta"]["tables"]
+    assert strike["meta"]["title"] == "Strike at the mill" and strike["meta"]["place"] == "Juárez, Mexico"
+    assert strike["meta"]["status"] == "Disputed" and strike["meta"]["fictional"] == "Fictional"
+    assert "fictional" not in fragments(site / "output")["incidents/fire/"]["meta"]
+
+
+def test_an_entity_record_keeps_its_aliases_kind_and_country_out_of_its_text(tmp_path):
+    site = write_site(tmp_path / "site", NAMING)
+    build_ok(site)
+    records = fragments(site / "output")
+    union = records["entities/tun-union/"]
+    assert union["content"] == "A union of dock workers."
+    assert union["meta"]["names"] == "TWU" and union["meta"]["type"] == "Organisation"
+    assert union["meta"]["place"] == "Mexico"
+    # An entity without text of its own says where it is named, rather than repeating its labels.
+    juarez = records["entities/juarez/"]["content"]
+    assert juarez == "Named in 1 incident.", juarez
+
+
+def test_tag_country_and_place_pages_have_records_of_their_own(tmp_path):
+    site = write_site(tmp_path / "site", NAMING)
+    build_ok(site)
+    records = fragments(site / "output")
+    place = records["places/juarez-mexico/"]
+    assert place["meta"]["title"] == "Juárez" and place["meta"]["place"] == "Mexico"
+    assert place["filters"] == {"kind": ["Place"], "country": ["Mexico"]}
+    assert place["content"] == "2 incidents in Juárez, Mexico."
+    country = records["countries/mexico/"]
+    assert country["filters"] == {"kind": ["Country"]} and country["content"] == "2 incidents in Mexico."
+    tag = records["tags/fire/"]
+    assert tag["filters"] == {"kind": ["Tag"]} and tag["meta"]["title"] == "Fire"
+    assert tag["content"] == "2 incidents and 1 report tagged Fire."
+    assert not any(url.startswith(("years/", "publishers/")) for url in records)

@@ -1,19 +1,22 @@
 // The search page (search.html): Pagefind's own search library, from the bundle the build writes
 // into pagefind/, with the results drawn as a plain list and the filters as checkboxes.
 //
-// Progressive enhancement: the page holds links to the site's lists, shown until the library has
-// loaded; the form stays hidden until then. Nothing is fetched from another host. The query and
-// the ticked filters live in the address (search/?q=fire&kind=Incident), so a search can be
-// bookmarked and shared, and the header's search form lands here with its words already searched.
+// Progressive enhancement: the form is plain HTML, shown from the first paint; until the library
+// has loaded, sending it reloads this page with the words in the address (search/?q=fire), which
+// then searches them. Without JavaScript the page offers the site's lists (in <noscript>).
+// Nothing is fetched from another host. The query and the ticked filters live in the address
+// (search/?q=fire&kind=Incident), so a search can be bookmarked and shared, and the header's
+// search form lands here with its words already searched.
 
 const PAGE_SIZE = 10;
 const GROUPS = [
   ["kind", "Kind"], ["tag", "Tag"], ["country", "Country"], ["year", "Year"], ["status", "Status"],
 ];
-const KIND_ORDER = ["Incident", "Report", "Source", "Entity", "Page"];
+const KIND_ORDER = ["Incident", "Report", "Source", "Entity", "Place", "Country", "Tag", "Page"];
 const OPEN_GROUPS = new Set(["kind"]);
 
 const root = document.querySelector("[data-search]");
+if (root) prefill(root);
 if (root) {
   start(root).catch((error) => {
     console.warn("Docket search: Pagefind did not load", error);
@@ -37,15 +40,13 @@ async function start(root) {
   const list = root.querySelector("[data-search-results]");
   const more = root.querySelector("[data-search-more]");
 
-  drawFilters(filters, await pagefind.filters());
+  const totals = await pagefind.filters();
+  drawFilters(filters, totals);
   const params = new URLSearchParams(location.search);
-  input.value = params.get("q") || "";
   for (const box of filters.querySelectorAll("input[type=checkbox]")) {
     box.checked = params.getAll(box.name).includes(box.value);
     if (box.checked) box.closest("details").open = true;
   }
-  root.querySelector("[data-search-fallback]").hidden = true;
-  form.hidden = false;
 
   let latest = 0; // only the newest search may draw its results
   let shown = [];
@@ -60,6 +61,7 @@ async function start(root) {
       list.replaceChildren();
       more.hidden = true;
       status.textContent = "";
+      showCounts(filters, totals, totals, false);
       return;
     }
     const options = { filters: chosen };
@@ -73,6 +75,7 @@ async function start(root) {
     shown = search.results;
     next = items.length;
     list.replaceChildren(...items);
+    showCounts(filters, search.filters, search.totalFilters, true);
     more.hidden = next >= shown.length;
     status.textContent = describe(shown.length, query, chosen);
   }
@@ -121,7 +124,7 @@ function drawFilters(container, available) {
       const id = `search-filter-${g}-${v}`;
       const box = element("input", { type: "checkbox", id, name: key, value });
       const text = element("label", { htmlFor: id }, `${value} `);
-      text.append(element("span", { className: "muted" }, `(${counts[value]})`));
+      text.append(element("span", { className: "muted", dataset: { count: "" } }, `(${counts[value]})`));
       const li = element("li");
       li.append(box, " ", text);
       ul.append(li);
@@ -167,23 +170,65 @@ function describe(count, query, chosen) {
   return count ? `${what}${words}${within}.` : `No results${words}${within}.`;
 }
 
+// The counts beside the filters follow the search: how many of its results have each value
+// (Pagefind's per-search counts). In a group with ticked values, the counts are the search's
+// without the filters (totalFilters), as ticking another value there adds results rather than
+// narrowing them. A value no result has is hidden while a search is shown, unless it is ticked.
+function showCounts(container, counts, unfiltered, searching) {
+  const chosen = chosenFilters(container);
+  for (const details of container.querySelectorAll("details")) {
+    let visible = 0;
+    for (const li of details.querySelectorAll("li")) {
+      const box = li.querySelector("input");
+      const group = (chosen[box.name] ? unfiltered : counts) || {};
+      const count = (group[box.name] || {})[box.value] || 0;
+      li.querySelector("[data-count]").textContent = `(${count.toLocaleString()})`;
+      li.hidden = searching && !count && !box.checked;
+      if (!li.hidden) visible += 1;
+    }
+    details.hidden = !visible;
+  }
+}
+
+// One result: its title as a link, then a line with its kind, date and place (or publisher, or
+// what kind of entity it is), the incident's status and whether it is a fictional example, then
+// the excerpt of its text with the words found marked.
 function resultItem(data) {
   const meta = data.meta || {};
-  const li = element("li", { className: "item search-result" });
+  const li = element("li", { className: "search-result" });
   const article = element("article");
   const title = element("h2", { className: "item-title" });
   title.append(element("a", { href: data.url }, meta.title || data.url));
   const line = element("p", { className: "item-meta" });
-  const parts = [meta.kind, meta.date, meta.place || meta.publisher].filter(Boolean);
-  parts.forEach((part, i) => {
-    if (i) line.append(element("span", { className: "sep", ariaHidden: "true" }, " · "));
-    line.append(element("span", i ? {} : { className: "item-kind" }, part));
-  });
+  line.append(element("span", { className: "badge item-kind" }, meta.kind || "Page"));
+  if (meta.date) line.append(" ", element("span", { className: "item-date" }, meta.date));
+  const where = [meta.type, meta.place || meta.publisher || meta.authors].filter(Boolean).join(", ");
+  if (where) {
+    if (meta.date) line.append(element("span", { className: "sep", ariaHidden: "true" }, " · "));
+    else line.append(" ");
+    line.append(element("span", { className: "place" }, where));
+  }
+  if (meta.status) {
+    const badge = element("span", { className: `badge status status-${meta.status.toLowerCase()}` });
+    badge.append(element("span", { className: "visually-hidden" }, "Status: "), meta.status);
+    line.append(" ", badge);
+  }
+  if (meta.fictional) line.append(" ", element("span", { className: "badge badge-fictional" }, "Fictional example"));
   const excerpt = element("p", { className: "item-summary search-excerpt" });
-  excerpt.append(...marked(data.excerpt || meta.summary || ""));
+  excerpt.append(...marked(data.excerpt || ""));
   article.append(title, line, excerpt);
   li.append(article);
   return li;
+}
+
+// The words of search/?q=..., in the form as soon as the script runs, before Pagefind has loaded,
+// and a status that says the search is on its way.
+function prefill(root) {
+  const input = root.querySelector("[data-search-form] input[name=q]");
+  const query = new URLSearchParams(location.search).get("q");
+  if (input && query && !input.value) input.value = query;
+  const status = root.querySelector("[data-search-status]");
+  if (status && query && query.trim()) status.textContent = "Searching…";
 }
 
 // Pagefind's excerpt is HTML with <mark> around the words found. It is parsed in an inert
@@ -198,6 +243,7 @@ function element(name, properties = {}, text = "") {
   const el = document.createElement(name);
   for (const [key, value] of Object.entries(properties)) {
     if (key === "ariaHidden") el.setAttribute("aria-hidden", value);
+    else if (key === "dataset") Object.assign(el.dataset, value);
     else el[key] = value;
   }
   if (text) el.textContent = text;

@@ -165,3 +165,108 @@ def test_axe_finds_no_violations_with_results_showing(open_page, site_server, ax
     assert not violations, f"axe-core found {len(violations)} violation(s) on search/ at {width}px:\n" + describe(
         violations)
     watch.assert_clean(f"search/ at {width}px")
+
+
+# --------------------------------------------------------------------------- recall, counts, results, form
+
+ENTITY = "instituto-nacional-de-migracion"
+# The colour of a link in a paragraph of the page's text.
+LINK_COLOUR = """() => {
+  const p = document.createElement("p"), a = document.createElement("a");
+  a.href = "#"; a.textContent = "x"; p.append(a); document.querySelector("main").append(p);
+  const colour = getComputedStyle(a).color; p.remove(); return colour;
+}"""
+
+
+def published_data(server, name: str) -> list[dict]:
+    return json.loads((server.root / "data" / f"{name}.json").read_text(encoding="utf-8"))[name]
+
+
+def test_an_entity_name_finds_the_incidents_that_name_it_after_its_own_page(open_page, site_server):
+    entity = next(e for e in published_data(site_server, "entities") if e["id"] == ENTITY)
+    naming = {f"incidents/{slug}/" for slug in entity["incidents"]}
+    assert len(naming) >= 2, naming
+    page, watch = open_page(1280)
+    open_search(page, site_server, entity["name"].replace(" ", "+"))
+    expect(results(page).first).to_be_visible()
+    found = result_paths(page, site_server)
+    assert found[0] == f"entities/{ENTITY}/", found
+    assert naming <= set(found), f"incidents naming {entity['name']} not found: {naming - set(found)}"
+    # The names that found an incident are not its excerpt: each shows its own text.
+    for excerpt in page.locator("[data-search-results] .search-excerpt").all_inner_texts():
+        assert "Instituto" not in excerpt and not excerpt.startswith(entity["name"]), excerpt
+    watch.assert_clean("an entity's name as a query")
+
+
+def test_places_countries_and_tags_are_found_and_filtered_by_kind(open_page, site_server):
+    page, watch = open_page(1280)
+    open_search(page, site_server, "Mexico")
+    expect(results(page).first).to_be_visible()
+    assert "countries/mexico/" in result_paths(page, site_server)
+    for kind in ("Country", "Place"):
+        expect(page.get_by_role("checkbox", name=re.compile(rf"^{kind} \(\d+\)$"))).to_have_count(1)
+    watch.assert_clean("a country's name as a query")
+
+
+def kind_count(page, kind: str) -> int:
+    label = page.locator("[data-search-filters] label").filter(has_text=re.compile(rf"^{kind} \(")).inner_text()
+    return int(re.search(r"\((\d+)\)", label).group(1))
+
+
+def test_filter_counts_follow_the_query(open_page, site_server):
+    page, watch = open_page(1280)
+    open_search(page, site_server)
+    published = len(published_data(site_server, "incidents"))
+    expect(page.locator("[data-search-filters] label").filter(has_text=re.compile(r"^Incident \("))).to_have_text(
+        f"Incident ({published})")  # no query: the site's totals
+    page.get_by_label(re.compile("^Search incidents")).fill(WORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-search-status]")).to_have_text(f"1 result for “{WORD}”.")
+    expect(page.locator("[data-search-filters] label").filter(has_text=re.compile(r"^Incident \("))).to_have_text(
+        "Incident (1)")
+    # A kind the query does not find is not offered.
+    expect(page.locator("[data-search-filters] li:visible").filter(has_text=re.compile(r"^Source \("))).to_have_count(0)
+    watch.assert_clean("filter counts")
+
+
+def test_results_are_one_column_of_linked_titles_with_badges_and_a_meta_line(open_page, site_server):
+    page, watch = open_page(1280)
+    open_search(page, site_server, COMMON)
+    expect(results(page).nth(2)).to_be_visible()
+    lefts = {round(box["x"]) for box in results(page).evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().toJSON())")}
+    assert len(lefts) == 1, f"results are not one column: left edges at {lefts}"
+    link = results(page).first.locator(".item-title a")
+    assert "underline" in link.evaluate("a => getComputedStyle(a).textDecorationLine")
+    assert link.evaluate("a => getComputedStyle(a).color") == page.evaluate(LINK_COLOUR), \
+        "a result's title is not in the colour of the page's links"
+    incidents = {i["url"].rsplit("/docket/", 1)[-1]: i for i in published_data(site_server, "incidents")}
+    seen_fictional = seen_real = False
+    for item in results(page).all():
+        href = site_server.site_path(item.locator(".item-title a").evaluate("a => a.href"))
+        kind = item.locator(".badge.item-kind").inner_text()
+        if href not in incidents:
+            continue
+        record = incidents[href]
+        assert kind == "Incident"
+        expect(item.locator(f".badge.status-{record['status']}")).to_have_count(1)
+        expect(item.locator(".badge-fictional")).to_have_count(1 if record["fictional"] else 0)
+        seen_fictional |= record["fictional"]
+        seen_real |= not record["fictional"]
+        meta = item.locator(".item-meta").inner_text()
+        assert record["place"] in meta and re.search(r"\b\d{4}\b", meta), meta
+    assert seen_fictional and seen_real, "the query should find real and fictional incidents"
+    watch.assert_clean("result badges")
+
+
+def test_the_form_works_before_the_script_loads(open_page, site_server):
+    page, watch = open_page(390)
+    page.route(re.compile(r".*/search(\.[0-9a-f]+)?\.js$"), lambda route, request: None)  # never answered
+    page.goto(site_server.url("search/"), wait_until="commit")  # the module script holds DOMContentLoaded back
+    form = page.locator("form[data-search-form]")
+    expect(form).to_be_visible()
+    expect(page.locator("[data-search-fallback]")).to_be_hidden()
+    page.get_by_label(re.compile("^Search incidents")).fill(WORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query) == {"q": [WORD]}, wait_until="commit")
+    assert site_server.site_path(page.url) == "search/"
