@@ -97,6 +97,8 @@ def search_records(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody]
             {"tag": tag_names(r.tags), "year": [str(r.date.year)]}, r.date))
     for s in graph.sources.values():
         text, tables = _text_and_tables(bodies.get(("source", s.id)))
+        if not (s.notes or text) and _named_by_an_incident_record(graph, s.id):
+            continue  # one file fewer per source: its title is in the records of the incidents citing it
         records.append(_record(
             "Source", path_of("source", s.id), language,
             [s.notes, text] if s.notes or text else [_counted(graph.citing.get(s.id, ()), "Cited in")],
@@ -149,6 +151,12 @@ def _names(graph: SiteGraph, incident: Incident, tag_names: list[str]) -> str:
     return "; ".join(dict.fromkeys(n for n in names if n))  # each once, in the page's order
 
 
+def _named_by_an_incident_record(graph: SiteGraph, source_id: str) -> bool:
+    """Whether an incident lists the source under ``sources``, so that its record names it (``_names``)."""
+    return any(isinstance(item, Incident) and any(ref.id == source_id for ref in item.sources)
+               for item in graph.citing.get(source_id, ()))
+
+
 def _counted(items: Iterable[Incident | Report], lead: str) -> str:
     """"Named in 3 incidents and 1 report.": the text of a page that has none of its own."""
     listed = list(items)
@@ -157,8 +165,9 @@ def _counted(items: Iterable[Incident | Report], lead: str) -> str:
 
 
 def _record_counts(incidents: int, reports: int) -> str:
-    text = f"{incidents} incident{'' if incidents == 1 else 's'}"
-    return text + (f" and {reports} report{'' if reports == 1 else 's'}" if reports else "")
+    """"3 incidents and 1 report", "1 report", "0 incidents": a count of none is left out beside another."""
+    parts = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in ((incidents, "incident"), (reports, "report")) if n]
+    return " and ".join(parts) or "0 incidents"
 
 
 def _record(kind: str, url: str, language: str, parts: Iterable[str], meta: dict[str, str],

@@ -93,9 +93,20 @@ SITE = {
         ---
         Who we are.
         """,
+    "content/sources/flood-gauge.md": """
+        ---
+        title: River gauge readings
+        type: dataset
+        publisher: Water Agency
+        url: "https://example.org/gauge"
+        published: 2022-06-02
+        notes: Hourly readings of the river level at the camp.
+        ---
+        """,
 }
-# Two incidents, one report, one source (defined inline, cited), one entity, one page; the pages of
-# three tags, two countries and one place.
+# Two incidents, one report, one source with text of its own (the inline wire report has none and
+# is cited by an incident, whose record holds its title: it has no record of its own), one entity,
+# one page; the pages of three tags, two countries and one place.
 RECORDS = 12
 
 
@@ -144,7 +155,7 @@ def test_the_build_writes_a_bundle_with_one_record_per_page_with_content(tmp_pat
     records = fragments(out)
     assert sorted(records) == ["about/", "countries/guatemala/", "countries/mexico/", "entities/city-council/",
                                "incidents/fire/", "incidents/flood/", "places/juarez-mexico/", "reports/review/",
-                               "sources/wire-report/", "tags/detention/", "tags/fire/", "tags/flood/"]
+                               "sources/flood-gauge/", "tags/detention/", "tags/fire/", "tags/flood/"]
     # Every file of the bundle is in the manifest, so a later build removes what it no longer makes.
     bundle = {p.relative_to(out).as_posix() for p in (out / "pagefind").rglob("*") if p.is_file()}
     assert bundle <= manifest_paths(out)
@@ -170,7 +181,8 @@ def test_records_hold_the_content_with_meta_and_filters(tmp_path):
                                "year": ["2023"], "status": ["Confirmed"]}
     records = fragments(site / "output")
     assert records["reports/review/"]["filters"] == {"kind": ["Report"], "tag": ["Fire"], "year": ["2024"]}
-    assert records["sources/wire-report/"]["filters"] == {"kind": ["Source"], "year": ["2023"]}
+    assert records["sources/flood-gauge/"]["filters"] == {"kind": ["Source"], "year": ["2022"]}
+    assert "Hourly readings of the river level" in records["sources/flood-gauge/"]["content"]
     assert records["entities/city-council/"]["filters"] == {"kind": ["Entity"], "country": ["Mexico"]}
     assert records["about/"]["filters"] == {"kind": ["Page"]}
 
@@ -464,3 +476,32 @@ def test_tag_country_and_place_pages_have_records_of_their_own(tmp_path):
     assert tag["filters"] == {"kind": ["Tag"]} and tag["meta"]["title"] == "Fire"
     assert tag["content"] == "2 incidents and 1 report tagged Fire."
     assert not any(url.startswith(("years/", "publishers/")) for url in records)
+
+
+def test_a_source_with_no_text_is_found_through_the_incidents_citing_it(tmp_path):
+    """A source with no notes or body of its own adds no record (one file fewer per source on a large
+    site): its title and publisher are in each citing incident's record. One cited only by a report,
+    whose record does not name its sources, keeps its own record so that a search still finds it."""
+    site = write_site(tmp_path / "site", {**SITE, "content/reports/review.md": """
+        ---
+        title: A year in review
+        date: 2024-02-02
+        author: A. Writer
+        incidents: [fire]
+        sources: [annual-figures]
+        ---
+        A look back at the fire and the flood.
+        """, "content/sources/annual-figures.md": """
+        ---
+        title: Annual figures of the ministry
+        type: dataset
+        publisher: Ministry
+        url: "https://example.org/annual"
+        ---
+        """})
+    build_ok(site)
+    records = fragments(site / "output")
+    assert "sources/wire-report/" not in records
+    assert "Wire report on the fire" in records["incidents/fire/"]["meta"]["names"]
+    assert (site / "output" / "sources" / "wire-report" / "index.html").is_file()  # its page stays
+    assert records["sources/annual-figures/"]["content"] == "Cited in 1 report."
