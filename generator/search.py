@@ -28,7 +28,6 @@ from .model import Moment
 from .terms import readable_tag
 from .urls import path_of, term_slug
 
-
 # --------------------------------------------------------------------------- records
 
 

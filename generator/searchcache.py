@@ -54,7 +54,8 @@ def keep(session: BuildSession, bundle: SearchBundle, made: Sequence[int], diags
             _save(folder / RUNTIME, bundle.digest, bundle.runtime)
         _prune(folder, len(bundle.shards))
     except OSError as exc:
-        diags.warning(f"{folder.parent.name}/{folder.name}", 0, "", f"cannot save the search index: {exc.strerror or exc}",
+        diags.warning(f"{folder.parent.name}/{folder.name}", 0, "",
+                      f"cannot save the search index: {exc.strerror or exc}",
                       "the site was built; the next build runs Pagefind again")
 
 

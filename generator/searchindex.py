@@ -2,8 +2,8 @@
 
 Pagefind cannot update an index (it has no incremental mode), so the index is cut in shards and
 only a shard whose records changed is indexed again. A record's shard is a digest of its URL,
-modulo the number of shards; the number is the smallest power of two that keeps every shard
-near ``SHARD_RECORDS`` records (one index while the site has fewer). So an edit re-indexes the
+modulo the number of shards; the number is the smallest power of two that leaves ``SHARD_RECORDS``
+records per shard on average (one index while the site has no more). So an edit re-indexes the
 shard of each record it changed, about ``SHARD_RECORDS`` records whatever the size of the site;
 a cold build hands the binary one shard at a time, so its memory is bounded by a shard; and the
 shards are a function of the records alone: any sequence of edits gives the bytes a full build
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from .session import BuildSession
 
 SEARCH_FORMAT = 3  # part of every digest: bump when the records or the bundle change shape
-SHARD_RECORDS = 2048  # a shard holds at most about this many records (the digest spreads them evenly)
+SHARD_RECORDS = 1024  # records per shard at most on average; the digest spreads them evenly (docs/architecture.md)
 SHARDS_FILE = "docket-shards.json"  # pagefind/docket-shards.json: the folders of shards 1..n
 SORT_FILE = "docket-sort.json"  # in each shard's folder: each record's sort values by Pagefind's id
 CACHE_FOLDER = searchcache.FOLDER
@@ -61,7 +61,7 @@ _FRAGMENT_SIGNATURE = b"pagefind_dcd"
 
 
 def shard_count(records: int) -> int:
-    """The number of shards for ``records`` records: a power of two, each shard under SHARD_RECORDS."""
+    """The number of shards for ``records`` records: a power of two, SHARD_RECORDS at most on average."""
     count = 1
     while records > count * SHARD_RECORDS:
         count *= 2
