@@ -177,3 +177,24 @@ def test_search_after_random_edits_equals_a_full_build(tmp_path, monkeypatch, op
         assert json.loads((single / "pagefind" / searchindex.SHARDS_FILE).read_text())["shards"] == []
         sharded, one_index = without_order(complete), without_order(answers(open_page, serve, single))
         assert sharded == one_index, difference(sharded, one_index)
+
+
+def test_the_search_page_merges_the_shards(tmp_path, monkeypatch, open_page, serve):
+    # The page itself (search.js): filter counts of the whole site, browsing newest first across shards.
+    monkeypatch.setattr(searchindex, "SHARD_RECORDS", SHARD)
+    rng = random.Random(7)
+    site = write_site(tmp_path / "site", {f"content/incidents/i{n:03d}.md": incident(rng, n) for n in range(30)})
+    out = tmp_path / "out"
+    assert build(site, out, now=NOW, cache=False).ok
+    assert len(json.loads((out / "pagefind" / searchindex.SHARDS_FILE).read_text())["shards"]) >= 3
+    page, watch = open_page(1280)
+    page.goto(serve(out) + "search/?kind=Incident")
+    page.locator("[data-search-status]").filter(has_text="30 results").wait_for()
+    label = page.locator("label[for^=search-filter-0-]").filter(has_text="Incident")
+    assert "(30)" in label.inner_text()
+    shown = page.locator("[data-search-results] .item-title a").evaluate_all("els => els.map(a => a.textContent)")
+    numbers = [int(title.split()[1]) for title in shown]
+    date = {n: (site / f"content/incidents/i{n:03d}.md").read_text().split("date: ")[1][:10] for n in range(30)}
+    assert len(numbers) == 10  # the first page of results: the ten newest of all shards, newest first
+    assert [date[n] for n in numbers] == sorted(date.values(), reverse=True)[:10], numbers
+    watch.assert_clean("search page")
