@@ -12,11 +12,12 @@ gives. When the site grows past a power of two every shard is cut anew (once per
 The bundle under ``pagefind/``: Pagefind's runtime (``pagefind.js``, its worker and WebAssembly)
 and shard 0's index at the top, as a one-index bundle has them; shard k's index (entry, metadata,
 index, fragment and filter files) in ``pagefind/shard-k/``; ``docket-shards.json`` naming the
-shard folders; and in each shard folder ``docket-sort.json``, the date of each of its records by
-Pagefind's result id. The search page (``assets/search-index.js``) loads shard 0 and merges the
-others with Pagefind's ``mergeIndex``: the shards hold disjoint records, so the filter counts
-Pagefind adds up across them are the site's; results with a sort are put in order there by the
-dates of ``docket-sort.json`` (Pagefind orders merged results by each shard's own rank).
+shard folders; and, when there are several, in each shard folder ``docket-sort.json``: the date
+of each of its records by Pagefind's result id. The search page (``assets/search-index.js``)
+loads shard 0 and merges the others with Pagefind's ``mergeIndex``; the shards hold disjoint
+records, so the filter counts Pagefind adds up across them are the site's, and the loader corrects
+the rest (a query's word that one shard lacks, the order of sorted results): see
+docs/architecture.md.
 
 A shard is reused when its records, its place and the binary are the same: from the session in
 memory (the preview) or from ``.docket-cache/search/`` (``searchcache.py``), only when its HMAC
@@ -109,12 +110,6 @@ def start_search(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
     pending = PendingSearch(session)
     pending.start(exe, binary, shards, digests)
     return pending
-
-
-def search_files(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody], diags: Diagnostics,
-                 session: BuildSession | None = None) -> list[OutputFile]:
-    """The bundle's files at once; [] and one error when Pagefind fails."""
-    return start_search(graph, bodies, session).result(diags)
 
 
 class PendingSearch:
@@ -250,8 +245,9 @@ def _sort_file(index: list[OutputFile], records: list[dict[str, Any]]) -> bytes:
 def _assemble(runtime: Iterable[OutputFile], shards: list[SearchShard]) -> tuple[OutputFile, ...]:
     """The files under pagefind/: the runtime, shard 0 beside it, the others in their folders, the list."""
     files = list(runtime)
-    for k, shard in enumerate(shards):
-        files += (OutputFile(f"{BUNDLE_DIR}/{shard_folder(k)}{f.path}", f.data) for f in shard.files)
+    for k, shard in enumerate(shards):  # one index needs no sort file: Pagefind orders its own results
+        files += (OutputFile(f"{BUNDLE_DIR}/{shard_folder(k)}{f.path}", f.data) for f in shard.files
+                  if len(shards) > 1 or f.path != SORT_FILE)
     listing = {"shards": [shard_folder(k) for k in range(1, len(shards))]}
     files.append(OutputFile(f"{BUNDLE_DIR}/{SHARDS_FILE}", json.dumps(listing, separators=(",", ":")).encode()))
     return tuple(sorted(files, key=lambda f: f.path))
