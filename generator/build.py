@@ -39,7 +39,7 @@ from .pages import plan_pages
 from .parallel import Progress
 from .produce import PageOutcome, PageRecord, Producer, produce_all
 from .render import PageRenderer, SiteInputs
-from .search import start_search
+from .searchindex import start_search
 from .session import BuildSession, LastBuild, State, inputs_digest
 from .sitemap import site_map_files
 from .validate import validate

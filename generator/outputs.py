@@ -16,8 +16,20 @@ class OutputFile:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchBundle:
-    """The bundle of the last build and the digest of the records it was made from."""
+class SearchShard:
+    """One shard of the search index: the digest of its records and its files (paths in its folder)."""
 
     digest: str
     files: tuple[OutputFile, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchBundle:
+    """The search bundle of the last build: its files, its shards, and Pagefind's runtime files.
+
+    ``digest`` names the binary that made the runtime (searchindex.py)."""
+
+    digest: str
+    files: tuple[OutputFile, ...]
+    shards: tuple[SearchShard, ...] = ()
+    runtime: tuple[OutputFile, ...] = ()

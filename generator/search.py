@@ -1,4 +1,4 @@
-"""Full-text search: a Pagefind bundle made from the site's content at the end of every build.
+"""Full-text search: the records Pagefind indexes, one per page with content of its own.
 
 Each page with content of its own (incident, report, source, entity, plain page) becomes one
 Pagefind record: its text (title, summary, body and claims, never the theme's chrome), the
@@ -11,49 +11,22 @@ Record URLs are site paths without a leading slash ("incidents/x/"): the search 
 Pagefind where the site's root is (``baseUrl``), so one bundle works under the path of
 ``base_url``, in the preview at "/", and is the same bytes for both.
 
-Pagefind runs in a thread while the pages render (``start_search``); ``pagefind_service``
-speaks to the binary.
-
-A bundle is reused when the records are the same as last time (a digest over them and the
-binary): from the session in memory (the preview) or from ``.docket-cache/`` (the next build).
-The cached bundle is used only when its HMAC (``cachekey.py``: a key no file of the site holds)
-verifies: anyone who commits to the site's repository can write in its cache folder.
+``searchindex.py`` hands the records to Pagefind in stable shards, reusing the shards whose
+records did not change; ``pagefind_service`` speaks to the binary.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import html
-import json
-import os
 import re
-import subprocess
-import threading
-import zipfile
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import cachekey
-from .atomic import atomic_file
-from .diagnostics import Diagnostics
 from .graph import SiteGraph
 from .markdown import RenderedBody
 from .model import Incident, Moment, Report
-from .outputs import OutputFile, SearchBundle
-from .pagefind_service import BUNDLE_DIR, SearchError, is_bundle_name, run_pagefind
 from .terms import readable_tag
 from .urls import path_of, term_slug
-
-if TYPE_CHECKING:
-    from .session import BuildSession
-
-SEARCH_FORMAT = 3  # part of the digest: bump when the records or the bundle change shape
-REINSTALL = "reinstall Docket's dependencies: pip install --force-reinstall 'pagefind[bin]>=1.5,<2'"
-CACHE_NAME = "search-bundle.zip"  # in .docket-cache/; "search-bundle-drafts.zip" for --drafts sessions
-_PURPOSE = "search-bundle"  # what the cached bundle's HMAC is signed for (cachekey.py)
-
 
 # --------------------------------------------------------------------------- records
 
@@ -230,169 +203,3 @@ def _full_stop(block: str) -> str:
     block = block.rstrip(_HEADING + " ")
     return block if block.endswith((".", "?", "!", ":", "…")) else block + "."
 
-
-# --------------------------------------------------------------------------- the bundle
-
-
-def search_files(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody], diags: Diagnostics,
-                 session: BuildSession | None = None) -> list[OutputFile]:
-    """The Pagefind bundle of the site, under ``pagefind/``; [] and one error when Pagefind fails.
-
-    The last bundle is reused, without running Pagefind, when the records and the binary are
-    the same: from ``session`` in memory, or from its cache folder.
-    """
-    return start_search(graph, bodies, session).result(diags)
-
-
-def start_search(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
-                 session: BuildSession | None = None) -> PendingSearch:
-    """The bundle of ``search_files``, made by Pagefind while the caller goes on (renders pages)."""
-    records = search_records(graph, bodies)
-    try:
-        exe = executable()
-        digest = _digest(records, exe)
-    except SearchError as exc:
-        return PendingSearch(session, error=str(exc))
-    bundle = _reuse(session, digest)
-    if bundle is not None:
-        return PendingSearch(session, bundle=bundle)
-    pending = PendingSearch(session)
-    pending.start(exe, records, digest)
-    return pending
-
-
-class PendingSearch:
-    """A search bundle on its way: reused, failed, or being made by Pagefind in a thread.
-
-    Pagefind (its own process) indexes while the build's workers render pages: it takes
-    seconds on a large site, and the pages do not depend on it.
-    """
-
-    def __init__(self, session: BuildSession | None, *, bundle: SearchBundle | None = None,
-                 error: str = "") -> None:
-        self.session = session
-        self.bundle = bundle
-        self.error = error
-        self.reused = bundle is not None
-        self.thread: threading.Thread | None = None
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self, exe: str, records: list[dict[str, Any]], digest: str) -> None:
-        def work() -> None:
-            try:
-                self.bundle = SearchBundle(digest, tuple(run_pagefind(exe, records, self._started)))
-            except SearchError as exc:
-                self.error = str(exc)
-            except Exception as exc:  # noqa: BLE001 - reported as the build's error, not lost in a thread
-                self.error = f"Pagefind could not be run: {exc!r}"
-
-        self.thread = threading.Thread(target=work, name="docket-search", daemon=True)
-        self.thread.start()
-
-    def _started(self, process: subprocess.Popen[bytes]) -> None:
-        self.process = process
-
-    def result(self, diags: Diagnostics) -> list[OutputFile]:
-        """The bundle's files, once Pagefind is done; [] and an error in ``diags`` when it failed."""
-        if self.thread is not None:
-            self.thread.join()
-        if self.bundle is None:
-            diags.error(BUNDLE_DIR, 0, "", f"the search index could not be built: {self.error}", REINSTALL)
-            return []
-        if self.reused:
-            if self.session is not None:
-                self.session.search = self.bundle
-        else:
-            _keep(self.session, self.bundle, diags)
-        return list(self.bundle.files)
-
-    def cancel(self) -> None:
-        """Stop Pagefind (the build failed: its bundle is not needed)."""
-        if self.process is not None:
-            with contextlib.suppress(OSError):
-                self.process.kill()
-        if self.thread is not None:
-            self.thread.join()
-
-
-def executable() -> str:
-    """The Pagefind binary: $PAGEFIND_BINARY_PATH, else the one the pagefind-bin package ships."""
-    try:
-        from pagefind.service import get_executable  # noqa: PLC0415 - only a build that writes needs it
-    except ImportError as exc:
-        raise SearchError(f"the Python package 'pagefind' is not installed ({exc})") from exc
-    found = get_executable()
-    if found is None:
-        raise SearchError("the Pagefind binary is missing (no pagefind-bin package, no 'pagefind' on PATH)")
-    return str(found)
-
-
-def _digest(records: list[dict[str, Any]], exe: str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    try:
-        st = os.stat(exe)
-        h.update(f"{SEARCH_FORMAT}\0{exe}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
-    except OSError as exc:
-        raise SearchError(f"cannot run Pagefind ({exe}): {exc.strerror or exc}") from exc
-    h.update(json.dumps(records, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
-
-
-# --------------------------------------------------------------------------- reuse
-
-
-def _reuse(session: BuildSession | None, digest: str) -> SearchBundle | None:
-    if session is None:
-        return None
-    if session.search is not None and session.search.digest == digest:
-        return session.search
-    path = _cache_path(session)
-    if path is None:
-        return None
-    try:
-        with zipfile.ZipFile(path) as archive:
-            stored, _, tag = archive.comment.decode("ascii", "replace").partition(" ")
-            if stored != digest:
-                return None
-            files = []
-            for info in archive.infolist():
-                if not is_bundle_name(info.filename):
-                    return None  # not a bundle this module wrote: ignored, made again
-                files.append(OutputFile(f"{BUNDLE_DIR}/{info.filename}", archive.read(info)))
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
-        return None  # no cache, or a damaged one: Pagefind runs and the cache is written again
-    if not cachekey.verify_hex(_PURPOSE, _signed_parts(digest, files), tag):
-        return None  # not signed by this Docket for this user on this machine: anyone may have written it
-    return SearchBundle(digest, tuple(files))
-
-
-def _keep(session: BuildSession | None, bundle: SearchBundle, diags: Diagnostics) -> None:
-    """Remember the bundle in the session and, when it has one, in its cache folder (best effort)."""
-    if session is None:
-        return
-    session.search = bundle
-    path = _cache_path(session)
-    if path is None:
-        return
-    try:
-        with atomic_file(path) as out, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-            tag = cachekey.sign_hex(_PURPOSE, _signed_parts(bundle.digest, bundle.files))
-            archive.comment = f"{bundle.digest} {tag}".encode("ascii")
-            for file in bundle.files:  # the index files are compressed already
-                archive.writestr(zipfile.ZipInfo(file.path[len(BUNDLE_DIR) + 1:]), file.data)
-    except OSError as exc:
-        diags.warning(f"{path.parent.name}/{path.name}", 0, "", f"cannot save the search index: {exc.strerror or exc}",
-                      "the site was built; the next build runs Pagefind again")
-
-
-def _signed_parts(digest: str, files: Iterable[OutputFile]) -> Iterator[bytes]:
-    yield digest.encode("ascii")
-    for file in files:
-        yield file.path.encode("utf-8")
-        yield file.data
-
-
-def _cache_path(session: BuildSession) -> Path | None:
-    if session.cache_dir is None or not session.cache_dir.is_dir() or not cachekey.persistent():
-        return None
-    return session.cache_dir / (CACHE_NAME.replace(".zip", "-drafts.zip") if session.drafts else CACHE_NAME)

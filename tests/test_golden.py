@@ -34,7 +34,8 @@ def compared(path: str) -> bool:
         return path.startswith("assets/basemap-")
     if path.startswith("pagefind/"):  # the index, not Pagefind's runtime (pagefind.js, wasm.en.pagefind, ...)
         name = path.removeprefix("pagefind/")
-        return "/" in name or name == "pagefind-entry.json" or name.endswith(".pf_meta")
+        return "/" in name or name in ("pagefind-entry.json", "docket-shards.json", "docket-sort.json") \
+            or name.endswith(".pf_meta")
     return True
 
 

@@ -372,7 +372,7 @@ def test_without_a_machine_id_nothing_is_reused_across_processes(tmp_path: Path,
         out = tmp_path / "out"
         assert build(site, out, now=NOW).ok
         assert not (site / CACHE_DIR / CACHE_FILE).exists()  # no key another process could check it with
-        assert not list((site / CACHE_DIR).glob("search-bundle*"))
+        assert not list((site / CACHE_DIR).glob("search*"))  # nor search shards
         session = BuildSession(site)
         touch_content(site)
         result = build(site, out, session=session, now=NOW)

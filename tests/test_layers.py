@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(modules.
     ("plan", "stats charts datalisting geo meta contexts pagejob pages dataschemas exports sitemap"),
     ("render", "fingerprint render produce basemaps"),
     ("session", "cacheowner session"),
-    ("search", "pagefind_stable pagefind_service search"),
+    ("search", "pagefind_stable pagefind_service search searchcache searchindex"),
     ("scaffold", "scaffold"),
     ("check and write", "links review writer"),
     ("build", "build"),

