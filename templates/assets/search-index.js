@@ -85,6 +85,12 @@ export async function openSearchIndex(bundleHref, rootHref) {
       found = { ...found, totalFilters: unfiltered.filters, unfilteredResultCount: unfiltered.results.length };
     }
     if (!found) return found;
+    if (holding === null && Object.keys(options.filters || {}).length) {
+      // Merged indexes give no counts without the filters (totalFilters) for a search by filters
+      // alone, so they are counted here: the same words without the filters, or the whole site.
+      const unfiltered = term ? (await pagefind.search(term, {})).filters : await pagefind.filters();
+      found = { ...found, totalFilters: unfiltered };
+    }
     found = await sorted(found, options);
     return { ...found, filters: hidden(found.filters), totalFilters: hidden(found.totalFilters) };
   }
