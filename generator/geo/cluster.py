@@ -23,7 +23,7 @@ MAX_RADII = 8.0  # the largest mark is this many single-incident radii (512 inci
 def radius(count: int, base: float) -> float:
     """A mark's radius: its area grows with its incidents, more slowly than in proportion
     (cube root), so that a mark of hundreds does not cover a continent; the legend names sizes."""
-    return min(base * max(count, 1) ** (1 / 3), base * MAX_RADII)
+    return min(base * math.pow(max(count, 1), 1 / 3), base * MAX_RADII)
 
 
 @dataclass(slots=True)

@@ -3,9 +3,10 @@
 Placement is greedy: marks are taken largest first and each label tries four places (right,
 left, above, below its circle); the first that stays inside the map and clear of every label
 placed so far and of every other mark is taken, else the first clear of labels only (a
-halo keeps it readable over a mark), else the mark goes unlabelled (its link still has its name). The size of a text is estimated from its length, never measured, so
-the result is the same on every machine: 0.6 of the font size a character (wider than most
-characters of a sans-serif face, so the estimate errs toward leaving room).
+halo keeps it readable over a mark), else the mark goes unlabelled (its link still has its
+name). The size of a text is estimated from its length, never measured, so the result is
+the same on every machine: 0.6 of the font size a character (wider than most characters of
+a sans-serif face, so the estimate errs toward leaving room).
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ without any CSS; the theme restyles it by class (``map``, ``sea``, ``land``,
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
@@ -23,7 +22,7 @@ from .outline import canonical_name
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 POINT_FILL, CURRENT_FILL = "#b3261e", "#1f1f1f"
-PHONE_BASE = 6.0  # a single incident's radius on a phone's copy of a map (drawn about 1:1): big enough to tap
+SMALL_BASE = 6.0  # a single incident's radius on a map narrower than 960 units (drawn about 1:1)
 LABEL_MIN = 13.0  # a label's font size at least: 12.6 px on a 390 px phone showing a 360-wide map
 
 Projector = Callable[[float, float], tuple[float, float]]
@@ -58,7 +57,9 @@ def render_map(points: Sequence[MapPoint], *, title: str, bounds: Bounds | None 
     title_id = f"{id_prefix}-title"
     # The land is drawn in its basemap's units: scaled, its stroke is scaled with it.
     fit = "" if scale == 1 else f' transform="scale({num_exact(scale)})"'
-    base = width / 192 if scale == 1 else PHONE_BASE  # a single incident's radius: 5 units on a 960-wide map
+    # A single incident's radius: 5 units on a 960-wide map; a narrower map (a phone's copy, an
+    # incident's small maps) is shown near 1:1, so its points are drawn at a size a finger can find.
+    base = width / 192 if width >= 960 else SMALL_BASE
     shown = [p for p in points if valid_point(p) and box.contains(p.lat, p.lon)]
     marks = cluster([p for p in shown if not p.current], project, base)
     size = max(LABEL_MIN, width / 60)

@@ -9,13 +9,13 @@ the map is drawn when the template prints it, in the worker that renders the pag
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..contexts import MapPlace
 from ..geo import Bounds, MapPoint, MapSpec, bounds_around, country_bounds, snapped
-from ..geo.bounds import MAX_LAT
-from ..model import Incident
+from ..geo.outline import canonical_name
+from ..geo.regions import Region, region_of
+from ..model import Incident, SiteConfig
 from ..urls import path_of, place_slug, relative
 
 # A map with more points than this groups them by place even where they have no place name,
@@ -76,44 +76,27 @@ def incidents_map(incidents: Iterable[Incident], page_path: str, *, title: str, 
     return MapSpec(tuple(points), title, bounds, country, width, id_prefix, assets_of(page_path))
 
 
-NEARBY_DEG = 30.0  # the related map shows the related incidents within this many degrees of the incident
-REGION_CELL = 10.0  # a region map is centred on the incident's cell of this many degrees
+RELATED_MIN_DEG = 6.0  # the related map is at least this many degrees across: a town is not drawn street-sized
 
 
 def related_map(incident: Incident, related: Iterable[Incident], page_path: str) -> MapSpec | None:
-    """The incident and the related incidents near it, on the incident's own map when they fit
-    in it (one basemap for both), else on a map of its region.
+    """The incident and every related incident with a point, on the incident's own map when they
+    fit in it (one basemap for both), else on a box fitted to them all.
 
-    None when the incident has no point or no related one is near: a world map of scattered
-    points tells a reader little that the list does not, and weighs some 80 KB on every page.
-    Both boxes depend on the incident's place alone, so a site has few of them to draw.
+    The box is snapped to the grid (``geo.snapped``) so that incidents with related incidents in
+    the same parts of the world share it, and its basemap. None when no related incident has a point.
     """
     if not has_point(incident):
         return None
     here = incident_point(incident, page_path, current=True)
-    near = [incident_point(i, page_path) for i in related if has_point(i) and _near(here, i)]
-    if not near:
+    others = [incident_point(i, page_path) for i in related if has_point(i)]
+    if not others:
         return None
     box = spot_box(here)
-    if not all(box.contains(p.lat, p.lon) for p in near):
-        box = region_box(here)
-    return MapSpec((*near, here), "Map: this incident and the related incidents near it", box, "", 480,
+    if not all(box.contains(p.lat, p.lon) for p in others):
+        box = snapped(bounds_around([*others, here], min_span_deg=RELATED_MIN_DEG))
+    return MapSpec((*others, here), "Map: this incident and the related incidents", box, "", 480,
                    "related-map", assets_of(page_path))
-
-
-def _near(here: MapPoint, incident: Incident) -> bool:
-    lat, lon = incident.location.lat, incident.location.lon
-    assert lat is not None and lon is not None
-    return abs(lat - here.lat) <= NEARBY_DEG and abs((lon - here.lon + 180.0) % 360.0 - 180.0) <= NEARBY_DEG
-
-
-def region_box(point: MapPoint) -> Bounds:
-    """A box holding everything within ``NEARBY_DEG`` of the point: centred on its cell, shaped as a map."""
-    reach = NEARBY_DEG + REGION_CELL / 2
-    lat = math.floor(point.lat / REGION_CELL) * REGION_CELL + REGION_CELL / 2
-    lon = math.floor(point.lon / REGION_CELL) * REGION_CELL + REGION_CELL / 2
-    return Bounds(max(-180.0, lon - reach), max(-MAX_LAT, lat - reach),
-                  min(180.0, lon + reach), min(MAX_LAT, lat + reach)).padded(0.0)
 
 
 def place_groups(incidents: Sequence[Incident]) -> list[tuple[MapPlace, Incident]]:
@@ -143,15 +126,63 @@ def place_groups(incidents: Sequence[Incident]) -> list[tuple[MapPlace, Incident
 
 
 def world_map(groups: Sequence[tuple[MapPlace, Incident]], page_path: str, *, width: int = 960,
-              id_prefix: str = "world-map", limit: int = MAX_POINTS) -> MapSpec:
+              id_prefix: str = "world-map", limit: int = MAX_POINTS,
+              regions: Mapping[str, str] | None = None) -> MapSpec:
     """The map page's map (and the home page's smaller one): a point per place, sized by its number
-    of incidents, for the ``limit`` places with the most incidents."""
+    of incidents, for the ``limit`` places with the most incidents.
+
+    ``regions`` gives each place's regional map (place site path -> map site path): a cluster of
+    places links to the map of the region most of its incidents are in, where they are apart.
+    """
     points = []
     for place, newest in groups[:limit]:
         loc = newest.location
         assert loc.lat is not None and loc.lon is not None
         label = f"{place.name}{', ' + place.country if place.country else ''}: " + (
             newest.title if place.incidents == 1 else f"{place.incidents} incidents")
-        points.append(MapPoint(loc.lat, loc.lon, relative(page_path, place.href_path), label, count=place.incidents))
+        group = regions.get(place.href_path, "") if regions else ""
+        points.append(MapPoint(loc.lat, loc.lon, relative(page_path, place.href_path), label, count=place.incidents,
+                               group=relative(page_path, group) if group else "", name=place.name))
     bounds = snapped(bounds_around(points, min_span_deg=30.0)) if points else None
-    return MapSpec(tuple(points), "Map of incidents", bounds, "", width, id_prefix, assets_of(page_path))
+    return MapSpec(tuple(points), "Map of incidents", bounds, "", width, id_prefix, assets_of(page_path),
+                   labels=regions is not None, phone=regions is not None)
+
+
+def site_regions(config: SiteConfig) -> tuple[Region, ...]:
+    return tuple(Region(r.slug, r.name, tuple(canonical_name(c) or c for c in r.countries))
+                 for r in config.map_regions)
+
+
+def by_region(groups: Sequence[tuple[MapPlace, Incident]],
+              own: tuple[Region, ...]) -> list[tuple[Region, list[tuple[MapPlace, Incident]]]]:
+    """The places of each region that has any, by region name; each region's places in ``groups``' order."""
+    found: dict[str, tuple[Region, list[tuple[MapPlace, Incident]]]] = {}
+    for place, newest in groups:
+        loc = newest.location
+        assert loc.lat is not None and loc.lon is not None
+        region = region_of(loc.lat, loc.lon, loc.country, own)
+        found.setdefault(region.slug, (region, []))[1].append((place, newest))
+    return sorted(found.values(), key=lambda pair: (pair[0].name, pair[0].slug))
+
+
+def region_path(region: Region) -> str:
+    return f"map/{region.slug}/"
+
+
+def region_map(region: Region, groups: Sequence[tuple[MapPlace, Incident]], page_path: str) -> MapSpec:
+    """A region's map: its places on a box fitted to them (no grid: a site has a few regions),
+    at least REGION_MIN_DEG across so that one city is not drawn street-sized."""
+    points = []
+    for place, newest in groups[:MAX_POINTS]:
+        loc = newest.location
+        assert loc.lat is not None and loc.lon is not None
+        label = f"{place.name}{', ' + place.country if place.country else ''}: " + (
+            newest.title if place.incidents == 1 else f"{place.incidents} incidents")
+        points.append(MapPoint(loc.lat, loc.lon, relative(page_path, place.href_path), label, count=place.incidents,
+                               name=place.name))
+    bounds = bounds_around(points, min_span_deg=REGION_MIN_DEG, pad=0.08)
+    return MapSpec(tuple(points), f"Map of incidents: {region.name}", bounds, "", 960, "region-map",
+                   assets_of(page_path), labels=True, phone=True)
+
+
+REGION_MIN_DEG = 8.0

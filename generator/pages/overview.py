@@ -6,11 +6,11 @@ import dataclasses
 from collections.abc import Iterator
 
 from ..charts import bar_chart, for_every_screen
-from ..contexts import MapContext, StatisticsContext
+from ..contexts import MapContext, MapRegionLink, StatisticsContext
 from ..graph import SiteGraph
 from ..pagejob import PageJob
 from ..stats import Statistics, statistics
-from .maps import has_point, place_groups, world_map
+from .maps import by_region, has_point, place_groups, region_map, region_path, site_regions, world_map
 from .paging import paginate, titled
 
 CHART_ROWS = 15
@@ -19,12 +19,29 @@ CHART_ROWS = 15
 def map_pages(graph: SiteGraph) -> Iterator[PageJob]:
     groups = place_groups(graph.incidents)
     without = sum(1 for i in graph.incidents if not has_point(i))
-    svg = world_map(groups, "map/")
+    regions = by_region(groups, site_regions(graph.config))
+    region_of_place = {place.href_path: region_path(region) for region, members in regions for place, _ in members}
+    svg = world_map(groups, "map/", regions=region_of_place)
+    links = tuple(MapRegionLink(region.name, region_path(region), sum(p.incidents for p, _ in members))
+                  for region, members in regions)
     places = tuple(place for place, _ in groups)
     for path, pager, shown in paginate(places, graph.config.per_page, "map/"):
         # The map itself is on the first page; later pages continue the list of places.
+        first = pager.number == 1
         yield PageJob(path, "map.html", titled("Map", pager),
-                      MapContext(svg if pager.number == 1 else None, tuple(shown), pager, without))
+                      MapContext(svg if first else None, tuple(shown), pager, without, links if first else ()))
+
+
+def region_map_pages(graph: SiteGraph) -> Iterator[PageJob]:
+    """A map of each region with incidents (map/<region>/): its places on a box fitted to them, and their list."""
+    groups = place_groups(graph.incidents)
+    for region, members in by_region(groups, site_regions(graph.config)):
+        base = region_path(region)
+        svg = region_map(region, members, base)
+        places = tuple(place for place, _ in members)
+        for path, pager, shown in paginate(places, graph.config.per_page, base):
+            yield PageJob(path, "map.html", titled(f"Map: {region.name}", pager),
+                          MapContext(svg if pager.number == 1 else None, tuple(shown), pager, 0, region=region.name))
 
 
 # The figure the charts show: deaths first, when the site records them.
