@@ -267,6 +267,7 @@ class MapContext(Context):
     without_coordinates: int  # incidents that have no lat/lon and so no point
     regions: tuple[MapRegionLink, ...] = ()  # every regional map (on the first page of the world map only)
     region: str = ""  # a regional map's name; "" for the world map
+    up: MapRegionLink | None = None  # an area's map: the map of its region
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ class MapPoint:
     current: bool = False  # the page's own incident, drawn distinctly
     group: str = ""  # where a cluster holding this point links to (its region's map), "" for the cluster's lead's href
     name: str = ""  # the short name a map's label shows ("Ciudad Juárez"); "" for no label
+    area: str = ""  # a closer map where this point is apart from its neighbours: a cluster all in it links there
 
 
 @dataclass(frozen=True, slots=True)

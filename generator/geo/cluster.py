@@ -45,6 +45,9 @@ class Mark:
         (its lead's link when the points name none)."""
         if len(self.points) == 1:
             return self.lead.href
+        areas = {p.area for p in self.points}
+        if len(areas) == 1 and "" not in areas:  # all in one area: its map, where they are apart
+            return areas.pop()
         weight: dict[str, int] = {}
         for p in self.points:
             if p.group:

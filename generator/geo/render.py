@@ -14,7 +14,17 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
-from .basemap import HIGHLIGHT_FILL, LAND_FILL, LAND_ID, LAND_STROKE, SEA_FILL, basemap_key, basemap_ref, num
+from .basemap import (
+    HIGHLIGHT_FILL,
+    LAND_FILL,
+    LAND_ID,
+    LAND_STROKE,
+    SEA_FILL,
+    BasemapKey,
+    basemap_key,
+    basemap_ref,
+    num,
+)
 from .bounds import Bounds, MapPoint, valid_point, x_scale
 from .cluster import Mark, cluster
 from .labels import legend, place_labels
@@ -41,25 +51,17 @@ def render_map(points: Sequence[MapPoint], *, title: str, bounds: Bounds | None 
     legend of sizes below the map (``labels.py``). ``land_width`` draws the land of the basemap
     drawn that wide, scaled to ``width``: a phone's copy of a map shares its wide copy's file.
     """
-    key = basemap_key(bounds, land_width or width, detail)
+    key, project = projection(bounds, width, land_width, detail)
     box = key.box
-    k = 1.0 if key.world else x_scale(box.mid_lat)
-    unit = width / ((box.east - box.west) * k)  # viewBox units per degree of latitude
     scale = width / key.width
     height = round(key.height * scale, 1)
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - box.west) * k * unit, (box.north - lat) * unit
-
     ref = basemap_ref(key)
     href = f"{assets}{ref.name}"
     marked = ref.id_of(canonical_name(highlight) or "") if highlight else None
     title_id = f"{id_prefix}-title"
     # The land is drawn in its basemap's units: scaled, its stroke is scaled with it.
     fit = "" if scale == 1 else f' transform="scale({num_exact(scale)})"'
-    # A single incident's radius: 5 units on a 960-wide map; a narrower map (a phone's copy, an
-    # incident's small maps) is shown near 1:1, so its points are drawn at a size a finger can find.
-    base = width / 192 if width >= 960 else SMALL_BASE
+    base = base_radius(width)
     shown = [p for p in points if valid_point(p) and box.contains(p.lat, p.lon)]
     marks = cluster([p for p in shown if not p.current], project, base)
     size = max(LABEL_MIN, width / 60)
@@ -86,6 +88,34 @@ def render_map(points: Sequence[MapPoint], *, title: str, bounds: Bounds | None 
             out += [f'<g class="labels" aria-hidden="true" font-size="{num(size)}" fill="#1f1f1f">', *placed, "</g>"]
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def projection(bounds: Bounds | None, width: int, land_width: int | None = None,
+               detail: str = "auto") -> tuple[BasemapKey, Projector]:
+    """The basemap key of a map and its projection of (lon, lat) to viewBox units."""
+    key = basemap_key(bounds, land_width or width, detail)
+    box = key.box
+    k = 1.0 if key.world else x_scale(box.mid_lat)
+    unit = width / ((box.east - box.west) * k)  # viewBox units per degree of latitude
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - box.west) * k * unit, (box.north - lat) * unit
+
+    return key, project
+
+
+def base_radius(width: int) -> float:
+    """A single incident's radius: 5 units on a 960-wide map; a narrower map (a phone's copy, an
+    incident's small maps) is shown near 1:1, so its points are drawn at a size a finger can find."""
+    return width / 192 if width >= 960 else SMALL_BASE
+
+
+def marks_of(points: Sequence[MapPoint], bounds: Bounds | None, width: int) -> list[Mark]:
+    """The marks a map of ``width`` draws for ``points`` (the page's own incident left out): which
+    points it clusters, for a planner that gives each cluster a closer map."""
+    key, project = projection(bounds, width)
+    shown = [p for p in points if valid_point(p) and key.box.contains(p.lat, p.lon) and not p.current]
+    return cluster(shown, project, base_radius(width))
 
 
 def num_exact(value: float) -> str:

@@ -15,8 +15,10 @@ from ..contexts import MapPlace
 from ..geo import Bounds, MapPoint, MapSpec, bounds_around, country_bounds, snapped
 from ..geo.outline import canonical_name
 from ..geo.regions import Region, region_of
+from ..geo.render import marks_of
+from ..geo.spec import PHONE_WIDTH
 from ..model import Incident, SiteConfig
-from ..urls import path_of, place_slug, relative
+from ..urls import path_of, place_slug, relative, term_slug
 
 # A map with more points than this groups them by place even where they have no place name,
 # so that the map page stays small (a point is ~150 bytes of SVG).
@@ -127,12 +129,13 @@ def place_groups(incidents: Sequence[Incident]) -> list[tuple[MapPlace, Incident
 
 def world_map(groups: Sequence[tuple[MapPlace, Incident]], page_path: str, *, width: int = 960,
               id_prefix: str = "world-map", limit: int = MAX_POINTS,
-              regions: Mapping[str, str] | None = None) -> MapSpec:
+              regions: Mapping[str, str] | None = None, areas: Mapping[str, str] | None = None) -> MapSpec:
     """The map page's map (and the home page's smaller one): a point per place, sized by its number
     of incidents, for the ``limit`` places with the most incidents.
 
     ``regions`` gives each place's regional map (place site path -> map site path): a cluster of
-    places links to the map of the region most of its incidents are in, where they are apart.
+    places links to the map of the region most of its incidents are in, where they are apart, or
+    to the closer map of ``areas`` when all its places are in one.
     """
     points = []
     for place, newest in groups[:limit]:
@@ -141,8 +144,10 @@ def world_map(groups: Sequence[tuple[MapPlace, Incident]], page_path: str, *, wi
         label = f"{place.name}{', ' + place.country if place.country else ''}: " + (
             newest.title if place.incidents == 1 else f"{place.incidents} incidents")
         group = regions.get(place.href_path, "") if regions else ""
+        area = areas.get(place.href_path, "") if areas else ""
         points.append(MapPoint(loc.lat, loc.lon, relative(page_path, place.href_path), label, count=place.incidents,
-                               group=relative(page_path, group) if group else "", name=place.name))
+                               group=relative(page_path, group) if group else "", name=place.name,
+                               area=relative(page_path, area) if area else ""))
     bounds = snapped(bounds_around(points, min_span_deg=30.0)) if points else None
     return MapSpec(tuple(points), "Map of incidents", bounds, "", width, id_prefix, assets_of(page_path),
                    labels=regions is not None, phone=regions is not None)
@@ -169,20 +174,63 @@ def region_path(region: Region) -> str:
     return f"map/{region.slug}/"
 
 
-def region_map(region: Region, groups: Sequence[tuple[MapPlace, Incident]], page_path: str) -> MapSpec:
+def region_map(region: Region, groups: Sequence[tuple[MapPlace, Incident]], page_path: str,
+               areas: Mapping[str, str] | None = None) -> MapSpec:
     """A region's map: its places on a box fitted to them (no grid: a site has a few regions),
-    at least REGION_MIN_DEG across so that one city is not drawn street-sized."""
+    at least REGION_MIN_DEG across so that one city is not drawn street-sized. ``areas`` gives the
+    closer map of each place its map still clusters (place site path -> map site path)."""
+    bounds = bounds_around(_points(groups, page_path), min_span_deg=REGION_MIN_DEG, pad=0.08)
+    return MapSpec(_points(groups, page_path, areas), f"Map of incidents: {region.name}", bounds, "", 960,
+                   "region-map", assets_of(page_path), labels=True, phone=True)
+
+
+def area_map(name: str, groups: Sequence[tuple[MapPlace, Incident]], page_path: str) -> MapSpec:
+    """The closer map of places a region's map draws as one mark: a box fitted to them, however small."""
+    points = _points(groups, page_path)
+    # The widest box in which the phone's copy draws every place apart (places a few hundred
+    # metres apart may stay one mark: the list below the map names them).
+    for span in AREA_SPANS:
+        bounds = bounds_around(points, min_span_deg=span, pad=0.2)
+        if len(marks_of(points, bounds, PHONE_WIDTH)) == len(points):
+            break
+    return MapSpec(points, f"Map of incidents: {name}", bounds, "", 960, "area-map", assets_of(page_path),
+                   labels=True, phone=True)
+
+
+def _points(groups: Sequence[tuple[MapPlace, Incident]], page_path: str,
+            areas: Mapping[str, str] | None = None) -> tuple[MapPoint, ...]:
     points = []
     for place, newest in groups[:MAX_POINTS]:
         loc = newest.location
         assert loc.lat is not None and loc.lon is not None
         label = f"{place.name}{', ' + place.country if place.country else ''}: " + (
             newest.title if place.incidents == 1 else f"{place.incidents} incidents")
+        area = areas.get(place.href_path, "") if areas else ""
         points.append(MapPoint(loc.lat, loc.lon, relative(page_path, place.href_path), label, count=place.incidents,
-                               name=place.name))
-    bounds = bounds_around(points, min_span_deg=REGION_MIN_DEG, pad=0.08)
-    return MapSpec(tuple(points), f"Map of incidents: {region.name}", bounds, "", 960, "region-map",
-                   assets_of(page_path), labels=True, phone=True)
+                               name=place.name, area=relative(page_path, area) if area else ""))
+    return tuple(points)
+
+
+def areas_of(spec: MapSpec, groups: Sequence[tuple[MapPlace, Incident]],
+             page_path: str) -> list[tuple[str, str, list[tuple[MapPlace, Incident]]]]:
+    """The marks of a region's map that hold several places, each (slug, name, its places): each gets
+    a closer map, map/<region>/<slug>/, so that no mark stands for places a reader cannot reach apart."""
+    by_href = {relative(page_path, place.href_path): (place, newest) for place, newest in groups}
+    out = []
+    taken = {"page"}  # page/2/ is the list's next page
+    # The phone's copy clusters more than the wide one (its points are larger for its size): its
+    # clusters are the areas, so that a cluster of either copy is all in one area.
+    for mark in marks_of(spec.points, spec.bounds, PHONE_WIDTH):
+        if len(mark.points) < 2:
+            continue
+        name = f"{mark.lead.name or 'Places'} area"
+        slug, n = term_slug(name) or "area", 2
+        while slug in taken:
+            slug, n = f"{term_slug(name) or 'area'}-{n}", n + 1
+        taken.add(slug)
+        out.append((slug, name, [by_href[p.href] for p in mark.points]))
+    return out
 
 
 REGION_MIN_DEG = 8.0
+AREA_SPANS = (1.0, 0.5, 0.25, 0.12, 0.06)  # an area's map: the least span tried, in degrees (0.06: about 6 km)
