@@ -36,7 +36,7 @@ function enhance(svg) {
     ["+", "Zoom in", () => zoomBy(STEP)], ["\u2212", "Zoom out", () => zoomBy(1 / STEP)],
     ["\u2190", "Move west", () => move(-1, 0)], ["\u2191", "Move north", () => move(0, -1)],
     ["\u2193", "Move south", () => move(0, 1)], ["\u2192", "Move east", () => move(1, 0)],
-    ["Reset", "Show the whole map", () => reset()],
+    ["Reset", "Reset the map to its whole extent", () => reset()],
   ]) {
     const button = document.createElement("button");
     button.type = "button";
