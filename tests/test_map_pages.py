@@ -116,3 +116,31 @@ def test_the_related_map_fits_every_related_incident_it_shows(tmp_path):
     assert sum(int(a["data-count"]) for a in svg.select("g.points a")) == len(related) + 1, (shown, related)
     width, height = (float(v) for v in svg["viewbox"].split()[2:])
     assert width / height >= 4 / 3  # a landscape map, not a tall one
+
+
+def test_the_location_map_fits_the_place_in_its_country():
+    import datetime as dt
+
+    from generator.geo import Bounds, country_bounds
+    from generator.model import Incident, Location, Moment
+    from generator.pages.maps import location_map
+
+    def located(place: str, country: str, lat: float, lon: float) -> Incident:
+        return Incident(slug="x", title="X", path="content/incidents/x.md", line=1,
+                        date=Moment(dt.datetime(2023, 3, 1, tzinfo=dt.UTC)),
+                        location=Location(place=place, country=country, lat=lat, lon=lon))
+
+    def inside(small: Bounds, big: Bounds) -> bool:
+        return big.west <= small.west and small.east <= big.east and big.south <= small.south and small.north <= big.north
+
+    for place, country, lat, lon in (("Tecún Umán", "Guatemala", 14.68, -92.14), ("Paris", "France", 48.86, 2.35),
+                                     ("Damascus", "Syria", 33.51, 36.29)):
+        spec = location_map(located(place, country, lat, lon), "incidents/x/")
+        assert spec is not None and spec.bounds is not None
+        whole = country_bounds(country)
+        assert whole is not None and inside(whole, spec.bounds), (country, spec.bounds)
+        # The country fills the map: the box is at most about twice its span, not a 24-degree square.
+        assert spec.bounds.east - spec.bounds.west <= 2.2 * max(whole.east - whole.west, 4.0), (country, spec.bounds)
+    # A country too large to fit in a small map keeps the box around the place.
+    spec = location_map(located("El Paso", "United States", 31.76, -106.49), "incidents/x/")
+    assert spec is not None and spec.bounds is not None and spec.bounds.east - spec.bounds.west < 40

@@ -49,12 +49,25 @@ def location_map(incident: Incident, page_path: str) -> MapSpec | None:
         return None
     point = incident_point(incident, page_path, current=True)
     return MapSpec((point,), f"Map: where it happened ({incident.location.place or 'location'})",
-                   spot_box(point), incident.location.country, 480, "location-map", assets_of(page_path))
+                   spot_box(point, incident.location.country), incident.location.country, 480, "location-map",
+                   assets_of(page_path))
 
 
-def spot_box(point: MapPoint) -> Bounds:
-    """The box of a map of one spot: the incident's own map, and its place's when all are there."""
-    return snapped(bounds_around([point], min_span_deg=12.0))
+COUNTRY_MAX_DEG = 20.0  # a country at most this wide and tall is shown whole on a spot's map
+
+
+def spot_box(point: MapPoint, country: str = "") -> Bounds:
+    """The box of a map of one spot: the incident's own map, and its place's when all are there.
+
+    The whole country around it when the country is small enough to be read on a small map (one
+    box, so one basemap, for every spot in it); else a box 10 to 20 degrees across around the spot, on a
+    4-degree grid (nearby spots share it).
+    """
+    whole = country_bounds(country) if country else None
+    if whole is not None and whole.contains(point.lat, point.lon) \
+            and max(whole.east - whole.west, whole.north - whole.south) <= COUNTRY_MAX_DEG:
+        return whole.padded(0.1, min_span_deg=3.0)  # one box per country already: no grid needed
+    return snapped(bounds_around([point], min_span_deg=8.0), step=4.0)
 
 
 SPOT_DEG = 1.0  # points closer together than this (in latitude and longitude) are mapped as one spot
@@ -63,7 +76,8 @@ SPOT_DEG = 1.0  # points closer together than this (in latitude and longitude) a
 def incidents_map(incidents: Iterable[Incident], page_path: str, *, title: str, current: Incident | None = None,
                   country: str = "", id_prefix: str = "map", width: int = 480) -> MapSpec | None:
     """A small map of some incidents (related ones, a place's or a country's); None when none has a point."""
-    points = [incident_point(i, page_path) for i in incidents if has_point(i)]
+    located = [i for i in incidents if has_point(i)]
+    points = [incident_point(i, page_path) for i in located]
     if current is not None and has_point(current):
         points.append(incident_point(current, page_path, current=True))
     if not points:
@@ -72,7 +86,8 @@ def incidents_map(incidents: Iterable[Incident], page_path: str, *, title: str, 
     if bounds is None:
         lats, lons = [p.lat for p in points], [p.lon for p in points]
         if max(lats) - min(lats) < SPOT_DEG and max(lons) - min(lons) < SPOT_DEG:
-            bounds = spot_box(points[0])  # a place's incidents: the box of their own maps, one basemap for all
+            # a place's incidents: the box of their own maps, one basemap for all
+            bounds = spot_box(points[0], next((i.location.country for i in located), ""))
         else:
             bounds = snapped(bounds_around(points, min_span_deg=8.0))
     return MapSpec(tuple(points), title, bounds, country, width, id_prefix, assets_of(page_path))
@@ -94,7 +109,7 @@ def related_map(incident: Incident, related: Iterable[Incident], page_path: str)
     others = [incident_point(i, page_path) for i in related if has_point(i)]
     if not others:
         return None
-    box = spot_box(here)
+    box = spot_box(here, incident.location.country)
     if not all(box.contains(p.lat, p.lon) for p in others):
         box = snapped(bounds_around([*others, here], min_span_deg=RELATED_MIN_DEG))
     return MapSpec((*others, here), "Map: this incident and the related incidents", box, "", 480,
