@@ -131,7 +131,8 @@ def test_the_location_map_fits_the_place_in_its_country():
                         location=Location(place=place, country=country, lat=lat, lon=lon))
 
     def inside(small: Bounds, big: Bounds) -> bool:
-        return big.west <= small.west and small.east <= big.east and big.south <= small.south and small.north <= big.north
+        return (big.west <= small.west and small.east <= big.east
+                and big.south <= small.south and small.north <= big.north)
 
     for place, country, lat, lon in (("Tecún Umán", "Guatemala", 14.68, -92.14), ("Paris", "France", 48.86, 2.35),
                                      ("Damascus", "Syria", 33.51, 36.29)):
