@@ -20,10 +20,11 @@ Projector = Callable[[float, float], tuple[float, float]]
 MAX_RADII = 8.0  # the largest mark is this many single-incident radii (512 incidents and more)
 
 
-def radius(count: int, base: float) -> float:
+def radius(count: int, base: float, top: float | None = None) -> float:
     """A mark's radius: its area grows with its incidents, more slowly than in proportion
-    (cube root), so that a mark of hundreds does not cover a continent; the legend names sizes."""
-    return min(base * math.pow(max(count, 1), 1 / 3), base * MAX_RADII)
+    (cube root), so that a mark of hundreds does not cover a continent; the legend names sizes.
+    At most ``top`` (default MAX_RADII single radii): a phone's map caps it lower for its width."""
+    return min(base * math.pow(max(count, 1), 1 / 3), base * MAX_RADII if top is None else top)
 
 
 @dataclass(slots=True)
@@ -70,18 +71,18 @@ def order(point: MapPoint) -> tuple[int, float, float, str, str]:
     return (-point.count, point.lat, point.lon, point.href, point.label)
 
 
-def cluster(points: Sequence[MapPoint], project: Projector, base: float) -> list[Mark]:
+def cluster(points: Sequence[MapPoint], project: Projector, base: float, top: float | None = None) -> list[Mark]:
     """The marks of ``points`` (already inside the map), none overlapping another, in drawing order."""
     marks: list[Mark] = []
     for p in sorted(points, key=order):
         x, y = project(p.lon, p.lat)
-        r = radius(p.count, base)
+        r = radius(p.count, base, top)
         hit = next((m for m in marks if math.hypot(m.x - x, m.y - y) < m.r + r), None)
         if hit is None:
             marks.append(Mark([p], x, y, p.count, r))
         else:
-            _absorb(hit, [p], x, y, p.count, base)
-    _settle(marks, base)
+            _absorb(hit, [p], x, y, p.count, base, top)
+    _settle(marks, base, top)
     for m in marks:
         m.points.sort(key=order)
     # Smaller marks are drawn last, on top, so a small one beside a large one stays clickable.
@@ -89,16 +90,17 @@ def cluster(points: Sequence[MapPoint], project: Projector, base: float) -> list
     return marks
 
 
-def _absorb(mark: Mark, points: list[MapPoint], x: float, y: float, count: int, base: float) -> None:
+def _absorb(mark: Mark, points: list[MapPoint], x: float, y: float, count: int, base: float,
+            top: float | None) -> None:
     total = mark.count + count
     mark.x = (mark.x * mark.count + x * count) / total
     mark.y = (mark.y * mark.count + y * count) / total
     mark.count = total
     mark.points.extend(points)
-    mark.r = radius(total, base)
+    mark.r = radius(total, base, top)
 
 
-def _settle(marks: list[Mark], base: float) -> None:
+def _settle(marks: list[Mark], base: float, top: float | None) -> None:
     """Merge marks that overlap (a mark grown by merging may reach its neighbours) until none do.
 
     Only a mark that grows can come to overlap another, and it is checked against every other
@@ -112,6 +114,6 @@ def _settle(marks: list[Mark], base: float) -> None:
             i += 1
             continue
         b = marks.pop(j)
-        _absorb(a, b.points, b.x, b.y, b.count, base)
+        _absorb(a, b.points, b.x, b.y, b.count, base, top)
         if j < i:
             i -= 1

@@ -68,14 +68,15 @@ def place_labels(marks: Sequence[Mark], width: float, height: float, size: float
     return out
 
 
-def legend(marks: Sequence[Mark], width: float, top: float, base: float, size: float) -> tuple[list[str], float]:
+def legend(marks: Sequence[Mark], width: float, top: float, base: float, size: float,
+           most: float | None = None) -> tuple[list[str], float]:
     """A band below the map: "Incidents" and the circle of 1, 10, 100… up to the largest mark's count.
 
     Returns the band's elements and its height.
     """
     largest = max((m.count for m in marks), default=1)
     counts = [c for c in LEGEND_COUNTS if c <= max(largest, 1)]
-    biggest = radius(counts[-1], base)
+    biggest = radius(counts[-1], base, most)
     band = max(2 * biggest, size) + size
     mid = top + band / 2
     caption = "Incidents:"
@@ -84,7 +85,7 @@ def legend(marks: Sequence[Mark], width: float, top: float, base: float, size: f
            f'<text x="{num(size * 0.6)}" y="{num(mid + size * 0.35)}">{caption}</text>']
     x = size * 0.6 + len(caption) * CHAR * size + size
     for count in counts:
-        r = radius(count, base)
+        r = radius(count, base, most)
         out.append(f'<circle class="point" cx="{num(x + r)}" cy="{num(mid)}" r="{num(r)}" fill="#b3261e" '
                    f'fill-opacity="0.8"/>')
         x += 2 * r + size * 0.3

@@ -26,7 +26,7 @@ from .basemap import (
     num,
 )
 from .bounds import Bounds, MapPoint, valid_point, x_scale
-from .cluster import Mark, cluster
+from .cluster import MAX_RADII, Mark, cluster
 from .labels import legend, place_labels
 from .outline import canonical_name
 
@@ -63,12 +63,13 @@ def render_map(points: Sequence[MapPoint], *, title: str, bounds: Bounds | None 
     fit = "" if scale == 1 else f' transform="scale({num_exact(scale)})"'
     base = base_radius(width)
     shown = [p for p in points if valid_point(p) and box.contains(p.lat, p.lon)]
-    marks = cluster([p for p in shown if not p.current], project, base)
+    top = largest_radius(width)
+    marks = cluster([p for p in shown if not p.current], project, base, top)
     size = max(LABEL_MIN, width / 60)
     band: list[str] = []
     total = height
     if labels:
-        band, extra = legend(marks, width, height, base, size)
+        band, extra = legend(marks, width, height, base, size, top)
         total = round(height + extra, 1)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {width} {num(total)}" '
            f'aria-labelledby="{escape(title_id)}">',
@@ -110,12 +111,18 @@ def base_radius(width: int) -> float:
     return width / 192 if width >= 960 else SMALL_BASE
 
 
+def largest_radius(width: int) -> float:
+    """The largest mark's radius: 8 single radii, and at most a 15th of the map's width (a phone's
+    copy, whose single radius is larger for its size, would otherwise draw continents of red)."""
+    return min(base_radius(width) * MAX_RADII, width / 15)
+
+
 def marks_of(points: Sequence[MapPoint], bounds: Bounds | None, width: int) -> list[Mark]:
     """The marks a map of ``width`` draws for ``points`` (the page's own incident left out): which
     points it clusters, for a planner that gives each cluster a closer map."""
     key, project = projection(bounds, width)
     shown = [p for p in points if valid_point(p) and key.box.contains(p.lat, p.lon) and not p.current]
-    return cluster(shown, project, base_radius(width))
+    return cluster(shown, project, base_radius(width), largest_radius(width))
 
 
 def num_exact(value: float) -> str:
