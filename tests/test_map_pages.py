@@ -145,3 +145,13 @@ def test_the_location_map_fits_the_place_in_its_country():
     # A country too large to fit in a small map keeps the box around the place.
     spec = location_map(located("El Paso", "United States", 31.76, -106.49), "incidents/x/")
     assert spec is not None and spec.bounds is not None and spec.bounds.east - spec.bounds.west < 40
+
+
+def test_a_point_is_on_the_continent_of_its_country_where_it_lies():
+    from generator.geo.regions import continent_of
+
+    cases = [("Ethiopia", 13.5, 39.47, "africa"), ("Sudan", 15.6, 32.5, "africa"),
+             ("Syria", 33.5, 36.3, "middle-east"), ("Russia", 55.7, 37.6, "europe"), ("Russia", 43.1, 131.9, "asia"),
+             ("France", 4.9, -52.3, "south-america"), ("USA", 31.76, -106.49, "north-america"),
+             ("Spain", 35.29, -2.94, "europe"), ("", -33.87, 151.21, "oceania")]
+    assert [continent_of(lat, lon, country) for country, lat, lon, _ in cases] == [want for *_, want in cases]

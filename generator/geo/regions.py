@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .outline import canonical_name
+from .outline import canonical_name, find_country
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,7 @@ COUNTRIES = {
     "middle-east": ("Armenia", "Azerbaijan", "Bahrain", "Cyprus", "Georgia", "Iran", "Iraq", "Israel", "Jordan",
                     "Kuwait", "Lebanon", "N. Cyprus", "Oman", "Palestine", "Qatar", "Saudi Arabia", "Syria", "Turkey",
                     "United Arab Emirates", "Yemen"),
-    "europe": ("Malta", "Spain", "Portugal", "Italy", "Greece"),
+    "europe": ("Malta", "Spain", "Portugal", "Italy", "Greece", "Russia"),
     "africa": ("Morocco", "Algeria", "Tunisia", "Libya", "Egypt", "Sudan", "Eritrea", "Djibouti", "Mauritius",
                "Seychelles", "Cabo Verde"),
     "oceania": ("Palau", "Papua New Guinea"),
@@ -75,9 +75,23 @@ def _by_coordinates(lat: float, lon: float) -> str:
     return "asia"
 
 
+@functools.cache
+def _country_continent(name: str) -> str | None:
+    """The continent of a country of the outlines: the table's, else that of the middle of its
+    largest polygon (Ethiopia's highlands are in Africa, though a point there is near Arabia)."""
+    if name in _by_country():
+        return _by_country()[name]
+    country = find_country(name, "110m") or find_country(name, "50m")
+    if country is None or not country.polygons:
+        return None
+    main = max(country.polygons, key=lambda p: p.area)
+    return _by_coordinates((main.south + main.north) / 2, (main.west + main.east) / 2)
+
+
 def continent_of(lat: float, lon: float, country: str = "") -> str:
     """The slug of the continent (of ``CONTINENTS``) a point is on."""
-    slug = _by_country().get(canonical_name(country) or "") if country else None
+    name = canonical_name(country) if country else None
+    slug = _country_continent(name) if name else None
     if slug is not None and _in(slug, lat, lon):
         return slug
     return _by_coordinates(lat, lon)
