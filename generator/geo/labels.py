@@ -1,9 +1,9 @@
 """Labels beside a map's marks, placed so that none overlaps another, and the legend of sizes.
 
-Placement is greedy: marks are taken largest first and each label tries four places (right,
-left, above, below its circle); the first that stays inside the map and clear of every label
-placed so far and of every other mark is taken, else the first clear of labels and of other
-marks' centres (a halo keeps it readable over a mark's edge), else the mark goes unlabelled (its link still has its
+Placement is greedy: marks are taken largest first and each label tries eight places (right,
+left, above, below its circle, then its corners); the first inside the map and clear of every
+label placed so far and of every other mark is taken; else a mark large enough shows its count
+inside its circle, and a smaller one goes unlabelled (its link still has its
 name). The size of a text is estimated from its length, never measured, so the result is
 the same on every machine: 0.6 of the font size a character (wider than most characters of
 a sans-serif face, so the estimate errs toward leaving room).
@@ -35,10 +35,6 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _holds(box: Box, x: float, y: float) -> bool:
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
-
-
 def label_text(mark: Mark) -> str:
     name = mark.lead.name
     if not name:
@@ -58,19 +54,24 @@ def place_labels(marks: Sequence[Mark], width: float, height: float, size: float
         if not text or len(out) >= MAX_LABELS:
             continue
         gap = mark.r + size * 0.3
+        slant = mark.r * 0.75 + size * 0.3  # beside the circle's upper or lower right and left
         spots = [(mark.x + gap, mark.y + size * 0.35, "start"), (mark.x - gap, mark.y + size * 0.35, "end"),
-                 (mark.x, mark.y - gap, "middle"), (mark.x, mark.y + gap + size * 0.8, "middle")]
+                 (mark.x, mark.y - gap, "middle"), (mark.x, mark.y + gap + size * 0.8, "middle"),
+                 (mark.x + slant, mark.y - slant, "start"), (mark.x + slant, mark.y + slant + size * 0.6, "start"),
+                 (mark.x - slant, mark.y - slant, "end"), (mark.x - slant, mark.y + slant + size * 0.6, "end")]
         boxes = [(text_box(x, y, text, size, anchor), x, y, anchor) for x, y, anchor in spots]
-        inside = [b for b in boxes if b[0][0] >= 0 and b[0][1] >= 0 and b[0][2] <= width and b[0][3] <= height
-                  and not any(_overlaps(b[0], t) for t in taken)]
-        # Clear of other marks if it can be; else over the edge of one (the label's halo keeps it
-        # readable), never over another mark's centre, where it would seem to name that mark.
-        clear = [b for b in inside if not any(_overlaps(b[0], c) for j, c in enumerate(circles) if j != i)]
-        edges = [b for b in inside if not any(_holds(b[0], m.x, m.y) for j, m in enumerate(marks) if j != i)]
-        chosen = (clear or edges)[:1]
+        # Inside the map, clear of every label placed and of every other mark: a label over another
+        # mark seemed to name it (on a phone's world map, most of all).
+        chosen = [b for b in boxes if b[0][0] >= 0 and b[0][1] >= 0 and b[0][2] <= width and b[0][3] <= height
+                  and not any(_overlaps(b[0], t) for t in taken)
+                  and not any(_overlaps(b[0], c) for j, c in enumerate(circles) if j != i)][:1]
         for box, x, y, anchor in chosen:
             taken.append(box)
             out.append(f'<text x="{num(x)}" y="{num(y)}" text-anchor="{anchor}">{escape(text)}</text>')
+        count = str(mark.count)
+        if not chosen and mark.count > 1 and 2 * mark.r >= len(count) * CHAR * size + size * 0.4:
+            out.append(f'<text class="count" x="{num(mark.x)}" y="{num(mark.y + size * 0.35)}" '
+                       f'text-anchor="middle" fill="#ffffff">{count}</text>')
     return out
 
 
