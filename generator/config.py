@@ -10,10 +10,12 @@ from .diagnostics import Diagnostics
 from .fields import Fields
 from .frontmatter import Document, parse_yaml
 from .loader import CONFIG_NAME
-from .model import NavItem, SiteConfig
+from .model import MapRegion, NavItem, SiteConfig
+from .urls import term_slug
 
 CONFIG_KEYS = ("title", "base_url", "language", "description", "author", "org", "nav",
-               "per_page", "allow_html", "timezone", "related_limit", "home_limit", "feed_size")
+               "per_page", "allow_html", "timezone", "related_limit", "home_limit", "feed_size",
+               "map_regions")
 DEFAULT_BASE_URL = "http://localhost/"
 
 
@@ -39,6 +41,7 @@ def read_config(text: str, diags: Diagnostics) -> SiteConfig:
         related_limit=_positive(f, "related_limit", 6),
         home_limit=_positive(f, "home_limit", 10),
         feed_size=_positive(f, "feed_size", 20),
+        map_regions=_map_regions(f),
     )
 
 
@@ -84,3 +87,34 @@ def _nav(f: Fields) -> tuple[NavItem, ...]:
         if title and url:
             items.append(NavItem(title, url))
     return tuple(items)
+
+
+# The continents' maps: a region of the site's own may not take one of their paths.
+CONTINENT_SLUGS = ("africa", "asia", "europe", "middle-east", "north-america", "oceania", "south-america")
+
+
+def _map_regions(f: Fields) -> tuple[MapRegion, ...]:
+    """map_regions: a list of {name, countries}; each becomes a regional map at map/<slug of name>/."""
+    regions: list[MapRegion] = []
+    claimed: dict[str, str] = {}  # country -> the region that named it first
+    for entry in f.records("map_regions", ("name", "countries"), ("name", "countries")):
+        name = entry.text("name", required=True)
+        countries = entry.texts("countries")
+        if not name:
+            continue
+        slug = term_slug(name)
+        if not countries:
+            entry.error("countries", f"region {name!r} names no country",
+                        "list its countries: 'countries: [Mexico, Guatemala]'")
+            continue
+        if not slug or slug in CONTINENT_SLUGS or any(r.slug == slug for r in regions):
+            entry.error("name", f"region name {name!r} gives the map path map/{slug}/, which is taken",
+                        "give each region a name of its own, other than a continent's")
+            continue
+        for country in countries:
+            first = claimed.setdefault(country.casefold(), name)
+            if first != name:
+                entry.error("countries", f"{country!r} is already in region {first!r}",
+                            "put each country in one region")
+        regions.append(MapRegion(name, slug, countries))
+    return tuple(regions)

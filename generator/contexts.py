@@ -251,11 +251,23 @@ class MapPlace:
 
 
 @dataclass(frozen=True, slots=True)
+class MapRegionLink:
+    """A regional map, as the world map's list of regions names it."""
+
+    name: str
+    href_path: str  # map/<slug>/
+    incidents: int
+
+
+@dataclass(frozen=True, slots=True)
 class MapContext(Context):
     map: MapSpec | None  # on the first page only
     places: tuple[MapPlace, ...]  # this page's slice of the places list
     pager: Pager
     without_coordinates: int  # incidents that have no lat/lon and so no point
+    regions: tuple[MapRegionLink, ...] = ()  # every regional map (on the first page of the world map only)
+    region: str = ""  # a regional map's name; "" for the world map
+    up: MapRegionLink | None = None  # an area's map: the map of its region
 
 
 @dataclass(frozen=True, slots=True)

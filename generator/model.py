@@ -99,6 +99,15 @@ class NavItem:
 
 
 @dataclass(frozen=True, slots=True)
+class MapRegion:
+    """A region of the site's own (site.yaml ``map_regions``): a regional map of the incidents in its countries."""
+
+    name: str
+    slug: str  # its map's path: map/<slug>/
+    countries: tuple[str, ...]  # as the writer spelled them; matched with the same aliases as the maps
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str
     base_url: str  # absolute, ends with "/"; may carry a sub-path
@@ -113,6 +122,7 @@ class SiteConfig:
     related_limit: int = 6
     home_limit: int = 10
     feed_size: int = 20  # entries in each Atom feed, newest first
+    map_regions: tuple[MapRegion, ...] = ()  # the site's own regional maps; continents for the rest
 
 
 @dataclass(frozen=True, slots=True)

@@ -442,6 +442,15 @@ def edit(site: Path, op: tuple[str, int]) -> None:
     elif kind == "config":
         (site / "site.yaml").write_text(f"title: Site edition {n % 3}\nbase_url: https://example.org/\n"
                                         f"related_limit: {1 + n % 4}\n", encoding="utf-8")
+    elif kind == "locate" and target:  # coordinates on another continent: the regional maps change
+        lat, lon = ((31.69, -106.42), (48.86, 2.35), (14.63, -90.51), (-33.87, 151.21))[n % 4]
+        text = re.sub(r"  lat: .*\n  lon: .*\n", "", target.read_text(encoding="utf-8"))
+        target.write_text(text.replace("  country: ", f"  lat: {lat}\n  lon: {lon}\n  country: ", 1),
+                          encoding="utf-8")
+    elif kind == "regions":  # the site's own regions take some countries from the continents' maps
+        (site / "site.yaml").write_text("title: Site\nbase_url: https://example.org/\nmap_regions:\n"
+                                        f"  - name: Region {n % 2}\n    countries: [Mexico, Guatemala]\n",
+                                        encoding="utf-8")
     elif kind == "source":
         path = site / "content/sources/shared-report.md"
         path.write_text(BASE["content/sources/shared-report.md"].replace("The shared report",
@@ -450,7 +459,7 @@ def edit(site: Path, op: tuple[str, int]) -> None:
 
 
 OPS = st.tuples(st.sampled_from(["retitle", "retag", "move", "add", "delete", "rename", "break", "fix",
-                                 "template", "config", "source"]), st.integers(0, 20))
+                                 "template", "config", "source", "locate", "regions"]), st.integers(0, 20))
 
 
 @pytest.mark.slow  # a dozen random edit sequences, each built incrementally and from scratch
@@ -516,3 +525,23 @@ def test_the_timeline_follows_an_incident_moved_to_another_year(tmp_path: Path) 
     assert second.ok and not (out / "timeline/2021").exists()
     assert "Deaths at the crossing" in page(out, "timeline/2022/").get_text()
     same_output(second, from_scratch(site, tmp_path / "fresh"), out, tmp_path / "fresh")
+
+
+def test_the_regional_maps_follow_an_incident_moved_to_another_continent(tmp_path: Path) -> None:
+    """A regional map (map/<region>/) is a page like the others: moving an incident's point to another
+    continent, or the site's own regions taking its country, re-renders the maps it leaves and joins,
+    removes a region's map when it has no place left, and the output equals a build from scratch."""
+    site = site_with(tmp_path / "site")
+    out = tmp_path / "out"
+    session = BuildSession(site)
+    edit(site, ("locate", 0))  # crossing.md at Juárez: North America
+    assert build(site, out, session=session, now=NOW).ok
+    assert (out / "map/north-america/index.html").is_file() and not (out / "map/europe").exists()
+    for step, op in enumerate([("locate", 9), ("locate", 3), ("regions", 0), ("locate", 0)]):  # crossing.md each time
+        edit(site, op)
+        fast = build(site, out, session=session, now=NOW)
+        assert fast.ok
+        same_output(fast, from_scratch(site, tmp_path / f"fresh{step}"), out, tmp_path / f"fresh{step}")
+        if op == ("locate", 9):  # Paris: Europe's map, and North America's is gone
+            assert (out / "map/europe/index.html").is_file() and not (out / "map/north-america").exists()
+    assert (out / "map/region-0/index.html").is_file()  # crossing.md (Guatemala), under the site's own region

@@ -22,6 +22,9 @@ class MapPoint:
     label: str  # accessible name, e.g. "Fire at the detention centre, 27 March 2023"
     count: int = 1  # how many incidents this point stands for (radius grows with sqrt(count))
     current: bool = False  # the page's own incident, drawn distinctly
+    group: str = ""  # where a cluster holding this point links to (its region's map), "" for the cluster's lead's href
+    name: str = ""  # the short name a map's label shows ("Ciudad Juárez"); "" for no label
+    area: str = ""  # a closer map where this point is apart from its neighbours: a cluster all in it links there
 
 
 @dataclass(frozen=True, slots=True)

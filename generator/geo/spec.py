@@ -17,6 +17,8 @@ from .basemap import basemap_key, basemap_ref
 from .bounds import Bounds, MapPoint
 from .render import render_map
 
+PHONE_WIDTH = 360  # a phone's copy of a map: drawn about 1:1 on a 390 px screen
+
 
 @dataclass(frozen=True, slots=True)
 class MapSpec:
@@ -27,13 +29,23 @@ class MapSpec:
     width: int = 960
     id_prefix: str = "map"
     assets: str = "assets/"  # the URL of the site's assets/ folder from the page: its basemap is there
+    labels: bool = False  # names beside the larger marks, and a legend of sizes
+    phone: bool = False  # also drawn PHONE_WIDTH wide for a phone, the stylesheet showing one copy
 
     def __html__(self) -> str:
         return str(self.render())
 
     def render(self) -> Markup:
-        return render_map(self.points, title=self.title, bounds=self.bounds, highlight=self.highlight,
-                          width=self.width, id_prefix=self.id_prefix, assets=self.assets)
+        wide = render_map(self.points, title=self.title, bounds=self.bounds, highlight=self.highlight,
+                          width=self.width, id_prefix=self.id_prefix, assets=self.assets, labels=self.labels)
+        if not self.phone:
+            return wide
+        # A wide map shrunk to a phone drew its labels at 5 px and its points on top of each other:
+        # the phone's copy is drawn for its width (its own clusters and labels) on the same basemap.
+        phone = render_map(self.points, title=self.title, bounds=self.bounds, highlight=self.highlight,
+                           width=PHONE_WIDTH, id_prefix=f"{self.id_prefix}-phone", assets=self.assets,
+                           labels=self.labels, land_width=self.width)
+        return Markup('<div class="map-wide">{}</div><div class="map-phone">{}</div>').format(wide, phone)
 
     def basemap(self) -> str:
         """The name of the basemap file this map draws its land from."""

@@ -31,7 +31,7 @@ from .lists import (
     status_pages,
     table_pages,
 )
-from .overview import map_pages, site_statistics, statistics_page
+from .overview import map_pages, region_map_pages, site_statistics, statistics_page
 from .termpages import all_term_pages
 from .timeline import timeline_pages
 
@@ -50,6 +50,7 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
     yield from status_pages(graph, order)
     yield from timeline_pages(graph, stats, order)
     yield from map_pages(graph)
+    yield from region_map_pages(graph)
     yield statistics_page(graph, stats)
     for incident in graph.incidents:
         yield incident_page(graph, incident, bodies[("incident", incident.slug)], now)

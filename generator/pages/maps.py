@@ -9,14 +9,16 @@ the map is drawn when the template prints it, in the worker that renders the pag
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..contexts import MapPlace
 from ..geo import Bounds, MapPoint, MapSpec, bounds_around, country_bounds, snapped
-from ..geo.bounds import MAX_LAT
-from ..model import Incident
-from ..urls import path_of, place_slug, relative
+from ..geo.outline import canonical_name
+from ..geo.regions import Region, region_of
+from ..geo.render import marks_of
+from ..geo.spec import PHONE_WIDTH
+from ..model import Incident, SiteConfig
+from ..urls import path_of, place_slug, relative, term_slug
 
 # A map with more points than this groups them by place even where they have no place name,
 # so that the map page stays small (a point is ~150 bytes of SVG).
@@ -47,12 +49,25 @@ def location_map(incident: Incident, page_path: str) -> MapSpec | None:
         return None
     point = incident_point(incident, page_path, current=True)
     return MapSpec((point,), f"Map: where it happened ({incident.location.place or 'location'})",
-                   spot_box(point), incident.location.country, 480, "location-map", assets_of(page_path))
+                   spot_box(point, incident.location.country), incident.location.country, 480, "location-map",
+                   assets_of(page_path))
 
 
-def spot_box(point: MapPoint) -> Bounds:
-    """The box of a map of one spot: the incident's own map, and its place's when all are there."""
-    return snapped(bounds_around([point], min_span_deg=12.0))
+COUNTRY_MAX_DEG = 20.0  # a country at most this wide and tall is shown whole on a spot's map
+
+
+def spot_box(point: MapPoint, country: str = "") -> Bounds:
+    """The box of a map of one spot: the incident's own map, and its place's when all are there.
+
+    The whole country around it when the country is small enough to be read on a small map (one
+    box, so one basemap, for every spot in it); else a box 10 to 20 degrees across around the spot, on a
+    4-degree grid (nearby spots share it).
+    """
+    whole = country_bounds(country) if country else None
+    if whole is not None and whole.contains(point.lat, point.lon) \
+            and max(whole.east - whole.west, whole.north - whole.south) <= COUNTRY_MAX_DEG:
+        return whole.padded(0.1, min_span_deg=3.0)  # one box per country already: no grid needed
+    return snapped(bounds_around([point], min_span_deg=8.0), step=4.0)
 
 
 SPOT_DEG = 1.0  # points closer together than this (in latitude and longitude) are mapped as one spot
@@ -61,7 +76,8 @@ SPOT_DEG = 1.0  # points closer together than this (in latitude and longitude) a
 def incidents_map(incidents: Iterable[Incident], page_path: str, *, title: str, current: Incident | None = None,
                   country: str = "", id_prefix: str = "map", width: int = 480) -> MapSpec | None:
     """A small map of some incidents (related ones, a place's or a country's); None when none has a point."""
-    points = [incident_point(i, page_path) for i in incidents if has_point(i)]
+    located = [i for i in incidents if has_point(i)]
+    points = [incident_point(i, page_path) for i in located]
     if current is not None and has_point(current):
         points.append(incident_point(current, page_path, current=True))
     if not points:
@@ -70,50 +86,34 @@ def incidents_map(incidents: Iterable[Incident], page_path: str, *, title: str, 
     if bounds is None:
         lats, lons = [p.lat for p in points], [p.lon for p in points]
         if max(lats) - min(lats) < SPOT_DEG and max(lons) - min(lons) < SPOT_DEG:
-            bounds = spot_box(points[0])  # a place's incidents: the box of their own maps, one basemap for all
+            # a place's incidents: the box of their own maps, one basemap for all
+            bounds = spot_box(points[0], next((i.location.country for i in located), ""))
         else:
             bounds = snapped(bounds_around(points, min_span_deg=8.0))
     return MapSpec(tuple(points), title, bounds, country, width, id_prefix, assets_of(page_path))
 
 
-NEARBY_DEG = 30.0  # the related map shows the related incidents within this many degrees of the incident
-REGION_CELL = 10.0  # a region map is centred on the incident's cell of this many degrees
+RELATED_MIN_DEG = 6.0  # the related map is at least this many degrees across: a town is not drawn street-sized
 
 
 def related_map(incident: Incident, related: Iterable[Incident], page_path: str) -> MapSpec | None:
-    """The incident and the related incidents near it, on the incident's own map when they fit
-    in it (one basemap for both), else on a map of its region.
+    """The incident and every related incident with a point, on the incident's own map when they
+    fit in it (one basemap for both), else on a box fitted to them all.
 
-    None when the incident has no point or no related one is near: a world map of scattered
-    points tells a reader little that the list does not, and weighs some 80 KB on every page.
-    Both boxes depend on the incident's place alone, so a site has few of them to draw.
+    The box is snapped to the grid (``geo.snapped``) so that incidents with related incidents in
+    the same parts of the world share it, and its basemap. None when no related incident has a point.
     """
     if not has_point(incident):
         return None
     here = incident_point(incident, page_path, current=True)
-    near = [incident_point(i, page_path) for i in related if has_point(i) and _near(here, i)]
-    if not near:
+    others = [incident_point(i, page_path) for i in related if has_point(i)]
+    if not others:
         return None
-    box = spot_box(here)
-    if not all(box.contains(p.lat, p.lon) for p in near):
-        box = region_box(here)
-    return MapSpec((*near, here), "Map: this incident and the related incidents near it", box, "", 480,
+    box = spot_box(here, incident.location.country)
+    if not all(box.contains(p.lat, p.lon) for p in others):
+        box = snapped(bounds_around([*others, here], min_span_deg=RELATED_MIN_DEG))
+    return MapSpec((*others, here), "Map: this incident and the related incidents", box, "", 480,
                    "related-map", assets_of(page_path))
-
-
-def _near(here: MapPoint, incident: Incident) -> bool:
-    lat, lon = incident.location.lat, incident.location.lon
-    assert lat is not None and lon is not None
-    return abs(lat - here.lat) <= NEARBY_DEG and abs((lon - here.lon + 180.0) % 360.0 - 180.0) <= NEARBY_DEG
-
-
-def region_box(point: MapPoint) -> Bounds:
-    """A box holding everything within ``NEARBY_DEG`` of the point: centred on its cell, shaped as a map."""
-    reach = NEARBY_DEG + REGION_CELL / 2
-    lat = math.floor(point.lat / REGION_CELL) * REGION_CELL + REGION_CELL / 2
-    lon = math.floor(point.lon / REGION_CELL) * REGION_CELL + REGION_CELL / 2
-    return Bounds(max(-180.0, lon - reach), max(-MAX_LAT, lat - reach),
-                  min(180.0, lon + reach), min(MAX_LAT, lat + reach)).padded(0.0)
 
 
 def place_groups(incidents: Sequence[Incident]) -> list[tuple[MapPlace, Incident]]:
@@ -143,15 +143,109 @@ def place_groups(incidents: Sequence[Incident]) -> list[tuple[MapPlace, Incident
 
 
 def world_map(groups: Sequence[tuple[MapPlace, Incident]], page_path: str, *, width: int = 960,
-              id_prefix: str = "world-map", limit: int = MAX_POINTS) -> MapSpec:
+              id_prefix: str = "world-map", limit: int = MAX_POINTS,
+              regions: Mapping[str, str] | None = None, areas: Mapping[str, str] | None = None) -> MapSpec:
     """The map page's map (and the home page's smaller one): a point per place, sized by its number
-    of incidents, for the ``limit`` places with the most incidents."""
+    of incidents, for the ``limit`` places with the most incidents.
+
+    ``regions`` gives each place's regional map (place site path -> map site path): a cluster of
+    places links to the map of the region most of its incidents are in, where they are apart, or
+    to the closer map of ``areas`` when all its places are in one.
+    """
     points = []
     for place, newest in groups[:limit]:
         loc = newest.location
         assert loc.lat is not None and loc.lon is not None
         label = f"{place.name}{', ' + place.country if place.country else ''}: " + (
             newest.title if place.incidents == 1 else f"{place.incidents} incidents")
-        points.append(MapPoint(loc.lat, loc.lon, relative(page_path, place.href_path), label, count=place.incidents))
+        group = regions.get(place.href_path, "") if regions else ""
+        area = areas.get(place.href_path, "") if areas else ""
+        points.append(MapPoint(loc.lat, loc.lon, relative(page_path, place.href_path), label, count=place.incidents,
+                               group=relative(page_path, group) if group else "", name=place.name,
+                               area=relative(page_path, area) if area else ""))
     bounds = snapped(bounds_around(points, min_span_deg=30.0)) if points else None
-    return MapSpec(tuple(points), "Map of incidents", bounds, "", width, id_prefix, assets_of(page_path))
+    return MapSpec(tuple(points), "Map of incidents", bounds, "", width, id_prefix, assets_of(page_path),
+                   labels=regions is not None, phone=regions is not None)
+
+
+def site_regions(config: SiteConfig) -> tuple[Region, ...]:
+    return tuple(Region(r.slug, r.name, tuple(canonical_name(c) or c for c in r.countries))
+                 for r in config.map_regions)
+
+
+def by_region(groups: Sequence[tuple[MapPlace, Incident]],
+              own: tuple[Region, ...]) -> list[tuple[Region, list[tuple[MapPlace, Incident]]]]:
+    """The places of each region that has any, by region name; each region's places in ``groups``' order."""
+    found: dict[str, tuple[Region, list[tuple[MapPlace, Incident]]]] = {}
+    for place, newest in groups:
+        loc = newest.location
+        assert loc.lat is not None and loc.lon is not None
+        region = region_of(loc.lat, loc.lon, loc.country, own)
+        found.setdefault(region.slug, (region, []))[1].append((place, newest))
+    return sorted(found.values(), key=lambda pair: (pair[0].name, pair[0].slug))
+
+
+def region_path(region: Region) -> str:
+    return f"map/{region.slug}/"
+
+
+def region_map(region: Region, groups: Sequence[tuple[MapPlace, Incident]], page_path: str,
+               areas: Mapping[str, str] | None = None) -> MapSpec:
+    """A region's map: its places on a box fitted to them (no grid: a site has a few regions),
+    at least REGION_MIN_DEG across so that one city is not drawn street-sized. ``areas`` gives the
+    closer map of each place its map still clusters (place site path -> map site path)."""
+    bounds = bounds_around(_points(groups, page_path), min_span_deg=REGION_MIN_DEG, pad=0.08)
+    return MapSpec(_points(groups, page_path, areas), f"Map of incidents: {region.name}", bounds, "", 960,
+                   "region-map", assets_of(page_path), labels=True, phone=True)
+
+
+def area_map(name: str, groups: Sequence[tuple[MapPlace, Incident]], page_path: str) -> MapSpec:
+    """The closer map of places a region's map draws as one mark: a box fitted to them, however small."""
+    points = _points(groups, page_path)
+    # The widest box in which the phone's copy draws every place apart (places a few hundred
+    # metres apart may stay one mark: the list below the map names them).
+    for span in AREA_SPANS:
+        bounds = bounds_around(points, min_span_deg=span, pad=0.2)
+        if len(marks_of(points, bounds, PHONE_WIDTH)) == len(points):
+            break
+    return MapSpec(points, f"Map of incidents: {name}", bounds, "", 960, "area-map", assets_of(page_path),
+                   labels=True, phone=True)
+
+
+def _points(groups: Sequence[tuple[MapPlace, Incident]], page_path: str,
+            areas: Mapping[str, str] | None = None) -> tuple[MapPoint, ...]:
+    points = []
+    for place, newest in groups[:MAX_POINTS]:
+        loc = newest.location
+        assert loc.lat is not None and loc.lon is not None
+        label = f"{place.name}{', ' + place.country if place.country else ''}: " + (
+            newest.title if place.incidents == 1 else f"{place.incidents} incidents")
+        area = areas.get(place.href_path, "") if areas else ""
+        points.append(MapPoint(loc.lat, loc.lon, relative(page_path, place.href_path), label, count=place.incidents,
+                               name=place.name, area=relative(page_path, area) if area else ""))
+    return tuple(points)
+
+
+def areas_of(spec: MapSpec, groups: Sequence[tuple[MapPlace, Incident]],
+             page_path: str) -> list[tuple[str, str, list[tuple[MapPlace, Incident]]]]:
+    """The marks of a region's map that hold several places, each (slug, name, its places): each gets
+    a closer map, map/<region>/<slug>/, so that no mark stands for places a reader cannot reach apart."""
+    by_href = {relative(page_path, place.href_path): (place, newest) for place, newest in groups}
+    out = []
+    taken = {"page"}  # page/2/ is the list's next page
+    # The phone's copy clusters more than the wide one (its points are larger for its size): its
+    # clusters are the areas, so that a cluster of either copy is all in one area.
+    for mark in marks_of(spec.points, spec.bounds, PHONE_WIDTH):
+        if len(mark.points) < 2:
+            continue
+        name = f"{mark.lead.name or 'Places'} area"
+        slug, n = term_slug(name) or "area", 2
+        while slug in taken:
+            slug, n = f"{term_slug(name) or 'area'}-{n}", n + 1
+        taken.add(slug)
+        out.append((slug, name, [by_href[p.href] for p in mark.points]))
+    return out
+
+
+REGION_MIN_DEG = 8.0
+AREA_SPANS = (1.0, 0.5, 0.25, 0.12, 0.06)  # an area's map: the least span tried, in degrees (0.06: about 6 km)

@@ -18,13 +18,18 @@ def test_follow_a_map_point_to_its_incident_with_javascript_off(chromium, site_s
         watch = watch_page(page)
         page.goto(site_server.url("map/"))
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
-        point = page.locator("svg.map a[aria-label*='El Paso']")
-        assert point.count() == 1
-        label = point.get_attribute("aria-label")
-        box = point.locator("circle").bounding_box()
-        assert box is not None and box["width"] >= 8, box  # big enough to see and hit on a phone too
-        point.locator("circle").click(force=True)  # a reader's click on the dot, no script involved
-        page.wait_for_load_state()
+        copy = ".map-phone" if width < 640 else ".map-wide"  # the copy of the map drawn for this screen
+        label = ""
+        for _ in range(2):  # at most two clicks: El Paso's cluster to its region's map, then its own point
+            point = page.locator(f"{copy} svg.map a[aria-label*='El Paso']")
+            assert point.count() == 1
+            label = point.get_attribute("aria-label")
+            box = point.locator("circle").bounding_box()
+            assert box is not None and box["width"] >= 8, box  # big enough to see and hit on a phone too
+            point.locator("circle").click(force=True)  # a reader's click on the dot, no script involved
+            page.wait_for_load_state()
+            if not site_server.site_path(page.url).startswith("map/"):
+                break
         assert site_server.site_path(page.url) == "incidents/el-paso-county-holding-cell-death/", label
         assert "El Paso" in page.locator("h1").inner_text()
         own = page.locator("svg[aria-labelledby='location-map-title'] circle.point-current")
@@ -93,5 +98,58 @@ def test_the_map_draws_its_land_from_the_shared_basemap_file_with_javascript_off
         assert land > len(pixels) // 10, f"{land} land pixels of {len(pixels)}: the basemap was not drawn"
         assert svg.locator("a[aria-label] circle.point-current").count() == 1  # the point is still a link
         watch.assert_clean("the basemap with JavaScript off")
+    finally:
+        context.close()
+
+
+def test_the_map_zooms_and_moves_with_the_keyboard_when_javascript_runs(chromium, site_server):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        watch = watch_page(page)
+        page.goto(site_server.url("map/"))
+        svg = page.locator(".map-wide svg.map")
+        whole = svg.get_attribute("viewBox")
+        zoom_in = page.locator(".map-wide button[aria-label='Zoom in']")
+        assert zoom_in.count() == 1
+        zoom_in.focus()
+        page.keyboard.press("Enter")
+        zoomed = svg.get_attribute("viewBox")
+        assert zoomed != whole and float(zoomed.split()[2]) < float(whole.split()[2])
+        svg.focus()
+        page.keyboard.press("ArrowLeft")
+        moved = svg.get_attribute("viewBox")
+        assert float(moved.split()[0]) < float(zoomed.split()[0])
+        page.keyboard.press("0")
+        assert svg.get_attribute("viewBox") == whole
+        # Its points are still links after zooming.
+        page.keyboard.press("+")
+        assert svg.locator("g.points a").count() >= 1
+        watch.assert_clean("zooming the map")
+    finally:
+        context.close()
+
+
+def test_map_labels_are_at_least_12_px_on_a_phone_and_the_related_map_is_not_a_poster(chromium, site_server):
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(site_server.url("map/"))
+        assert page.locator(".map-wide svg.map").is_hidden()
+        phone = page.locator(".map-phone svg.map")
+        assert phone.is_visible()
+        sizes = page.evaluate("""() => {
+            const svg = document.querySelector('.map-phone svg.map');
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return [...svg.querySelectorAll('g.labels text, g.legend text')].map(
+                t => parseFloat(getComputedStyle(t).fontSize) * scale);
+        }""")
+        assert sizes and min(sizes) >= 12, sizes
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(site_server.url("incidents/el-paso-county-holding-cell-death/"))
+        related = page.locator(".related-map svg.map")
+        assert related.count() == 1
+        box = related.bounding_box()
+        assert box is not None and box["height"] <= 300, box  # it was about 650 px tall
     finally:
         context.close()
