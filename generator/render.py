@@ -81,12 +81,27 @@ def make_environment(site_templates: Path | None, bytecode_cache: jinja2.Bytecod
     return env
 
 
+_UNSET = object()
+
+
+def _variable(context: Context, name: str, default: Any = _UNSET) -> Any:
+    """``context[name]`` (or ``context.get(name, default)``) without Context's layers of calls.
+
+    url() is called about fifty times a page; the lookup order is Jinja's: the template's own
+    variables, then those it was rendered with.
+    """
+    value = context.vars.get(name, _UNSET)
+    if value is not _UNSET:
+        return value
+    return context.parent[name] if default is _UNSET else context.parent.get(name, default)
+
+
 @pass_context
 def _url(context: Context, target: Any) -> str:
-    path = site_path(target)
-    if context.get("root_relative"):
-        return str(context["base_path"]) + path
-    return relative(context["page_path"], path)
+    path = target.lstrip("/") if type(target) is str else site_path(target)
+    if _variable(context, "root_relative", None):
+        return str(_variable(context, "base_path")) + path
+    return relative(_variable(context, "page_path"), path)
 
 
 @pass_context
