@@ -166,3 +166,56 @@ _NOT_GIVEN = ('<td class="num"><span class="muted" aria-hidden="true">–</span>
 
 def _term_cell(context: Context, link: Link, term: TermLink | None) -> str:
     return f'<a href="{escape(link(context, term))}">{escape(term.name)}</a>' if term else ""
+
+
+def make_source_entry(link: Link) -> Callable[..., Markup]:
+    """``m.source_entry``: one entry of a page's numbered source list, linking with ``link``."""
+
+    @pass_context
+    def source_entry(context: Context, number: int, src: Any, backrefs: Sequence[str], cited: bool) -> Markup:
+        lang, title, n = lang_attribute(context, src), escape(src.title), escape(number)
+        out = [f'<li id="source-{escape(src.id)}" value="{n}">\n'
+               f'    <p class="source-title"><a href="{escape(link(context, src))}"{lang}>{title}</a></p>\n'
+               '    <p class="source-meta">']
+        if src.publisher:
+            out.append(f'{escape(src.publisher)}{_SEP}')
+        out.append(f'<span class="source-type">{escape(str(src.type).capitalize())}</span>')
+        if src.published:
+            out.append(f"{_SEP}published {time_tag(src.published)}")
+        if src.accessed:
+            out.append(f"{_SEP}accessed {time_tag(src.accessed)}")
+        out.append("</p>\n")
+        if src.url or src.archive_url:
+            out.append('    <p class="source-links">\n')
+            if src.url:
+                out.append(f'<a class="external" rel="noopener noreferrer" href="{escape(src.url)}">Original at '
+                           f'{host_name(src.url)}<span class="visually-hidden">: <span{lang}>{title}</span></span></a>')
+            if src.url and src.archive_url:
+                out.append(_SEP)
+            if src.archive_url:
+                out.append(f'<a class="external archive" rel="noopener noreferrer" href="{escape(src.archive_url)}">'
+                           f'Archived copy<span class="visually-hidden"> of <span{lang}>{title}</span></span></a>')
+            out.append("    </p>\n")
+        if backrefs:
+            out.append(_backrefs(backrefs, n))
+        elif not cited:
+            out.append('    <p class="backrefs muted">Not cited in the main text.</p>\n')
+        out.append("  </li>")
+        return Markup("".join(out))
+
+    return source_entry
+
+
+_SEP = '<span class="sep" aria-hidden="true"> · </span>'
+
+
+def _backrefs(backrefs: Sequence[str], n: Markup) -> str:
+    if len(backrefs) == 1:
+        links = (f'      <a href="#{escape(backrefs[0])}"><span aria-hidden="true">↑</span> Back to citation'
+                 f'<span class="visually-hidden"> 1 of source {n}</span></a>\n')
+    else:
+        links = "      Back to citations:\n" + "".join(
+            f'      <a href="#{escape(ref)}"><span aria-hidden="true">↑</span><span class="visually-hidden">Back to '
+            f'citation</span> {i}<span class="visually-hidden"> of source {n}</span></a>\n'
+            for i, ref in enumerate(backrefs, 1))
+    return f'    <p class="backrefs">\n{links}    </p>\n'

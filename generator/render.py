@@ -29,6 +29,7 @@ from .fragments import (
     lang_attribute,
     make_incident_item,
     make_incident_rows,
+    make_source_entry,
     time_tag,
     where_terms,
 )
@@ -93,6 +94,7 @@ def make_environment(site_templates: Path | None, bytecode_cache: jinja2.Bytecod
     env.globals["lang_attribute"] = lang_attribute
     env.globals["incident_item_html"] = make_incident_item(_url)
     env.globals["incident_rows"] = make_incident_rows(_url)
+    env.globals["source_entry_html"] = make_source_entry(_url)
     return env
 
 

@@ -1,6 +1,6 @@
 """The macros written in Python (generator/fragments.py) make exactly what the theme's macros made.
 
-``OLD_MACROS`` is the theme's Jinja text of ``time``, ``host``, ``lang``, ``incident_item`` and
+``OLD_MACROS`` is the theme's Jinja text of ``time``, ``host``, ``lang``, ``incident_item``, ``source_entry`` and
 the incident table's rows before they moved to Python: the specification of their markup.
 Each is rendered beside its Python version for incidents and sources that take every branch
 (fictional, excluded, a place, a region or a country missing, a time of day, a source in another
@@ -74,6 +74,38 @@ OLD_MACROS = r"""
     {% endfor %}
   </tbody>
 {%- endmacro %}
+{% macro source_entry(number, src, backrefs, cited) -%}
+<li id="source-{{ src.id }}" value="{{ number }}">
+    <p class="source-title"><a href="{{ url(src) }}"{{ lang(src) }}>{{ src.title }}</a></p>
+    <p class="source-meta">
+      {%- if src.publisher %}{{ src.publisher }}<span class="sep" aria-hidden="true"> · </span>{% endif -%}
+      <span class="source-type">{{ src.type|capitalize }}</span>
+      {%- if src.published %}<span class="sep" aria-hidden="true"> · </span>published {{ time(src.published) }}{% endif -%}
+      {%- if src.accessed %}<span class="sep" aria-hidden="true"> · </span>accessed {{ time(src.accessed) }}{% endif -%}
+    </p>
+    {% if src.url or src.archive_url %}
+    <p class="source-links">
+      {% if src.url %}<a class="external" rel="noopener noreferrer" href="{{ src.url }}">Original at {{ host(src.url) }}<span class="visually-hidden">: <span{{ lang(src) }}>{{ src.title }}</span></span></a>{% endif %}
+      {% if src.url and src.archive_url %}<span class="sep" aria-hidden="true"> · </span>{% endif %}
+      {% if src.archive_url %}<a class="external archive" rel="noopener noreferrer" href="{{ src.archive_url }}">Archived copy<span class="visually-hidden"> of <span{{ lang(src) }}>{{ src.title }}</span></span></a>{% endif %}
+    </p>
+    {% endif %}
+    {% if backrefs %}
+    <p class="backrefs">
+      {% if backrefs|length == 1 %}
+      <a href="#{{ backrefs[0] }}"><span aria-hidden="true">↑</span> Back to citation<span class="visually-hidden"> 1 of source {{ number }}</span></a>
+      {% else %}
+      Back to citations:
+      {% for ref in backrefs %}
+      <a href="#{{ ref }}"><span aria-hidden="true">↑</span><span class="visually-hidden">Back to citation</span> {{ loop.index }}<span class="visually-hidden"> of source {{ number }}</span></a>
+      {% endfor %}
+      {% endif %}
+    </p>
+    {% elif not cited %}
+    <p class="backrefs muted">Not cited in the main text.</p>
+    {% endif %}
+  </li>
+{%- endmacro %}
 """
 
 HOSTILE = "<script>alert('x')</script> & \"quoted\""
@@ -96,6 +128,14 @@ sources:
     url: "https://example.org/{slug}?a=1&b=2"
     language: {language}
     published: 2023-03-28T10:30:00+02:00
+  - id: bare-{slug}
+    title: "Bare & plain"
+    type: document
+  - id: archived-{slug}
+    title: Archived
+    type: video
+    archive_url: "https://web.archive.org/web/2023/https://example.org/<{slug}>"
+    accessed: 2023-04-01
 """
 
 CASES = {
@@ -164,9 +204,9 @@ def test_time_host_and_lang_are_the_macros_bytes(built: tuple[Environment, Build
     env, session = built
     assert session.last is not None
     sources = list(session.last.graph.sources.values())
-    assert {s.language for s in sources} == {"es", "en"}
+    assert {s.language for s in sources} == {"es", "en", ""}
     for src in sources:
-        moments = [src.published, *(i.date for i in session.last.graph.incidents)]
+        moments = [m for m in (src.published, src.accessed, *(i.date for i in session.last.graph.incidents)) if m]
         for moment in moments:
             call = "{{ time(x) }}|{{ host(s.url) }}|{{ host('no host <here>') }}|<a{{ lang(s) }}>"
             old = _render(env, session, OLD_MACROS + call, "sources/x/", x=moment, s=src)
@@ -183,3 +223,18 @@ def test_pages_listing_hostile_incidents_escape_them(built: tuple[Environment, B
         text = (Path(out) / listing).read_text(encoding="utf-8")
         assert "<script>alert" not in text, listing
         assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &#34;quoted&#34;" in text, listing
+
+
+@pytest.mark.parametrize("backrefs", [(), ("cite-1",), ("cite-1", "cite-<2>", "cite-3")])
+def test_source_entries_are_the_macros_bytes(built: tuple[Environment, BuildSession], backrefs: tuple[str, ...]) -> None:
+    env, session = built
+    assert session.last is not None
+    sources = list(session.last.graph.sources.values())
+    assert {bool(s.url) for s in sources} == {True, False} and any(s.archive_url for s in sources)
+    for src in sources:
+        for number, cited in ((1, True), (12, False)):
+            call = "source_entry(n, s, refs, cited)"
+            values = {"n": number, "s": src, "refs": backrefs, "cited": cited}
+            old = _render(env, session, OLD_MACROS + "{{ " + call + " }}", "incidents/full/", **values)
+            new = _render(env, session, NEW + "{{ m." + call + " }}", "incidents/full/", **values)
+            assert new == old
