@@ -80,6 +80,8 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     diags = Diagnostics()
     site_dir = Path(site_dir).resolve()
     now = now or dt.datetime.now(dt.UTC)
+    # Without a cache and a session of the caller's, no later build can reuse this one's pages.
+    keyed = cache or session is not None
     # `docket check` writes nothing at all, not even the cache.
     session = session or BuildSession(site_dir, cache=cache and write, drafts=drafts, jobs=jobs)
     session.begin(diags)
@@ -105,7 +107,7 @@ def build(site_dir: str | Path = ".", output: str | Path | None = None, *, draft
     plan = plan_site(loaded, graph, bodies, session, diags, now, base_path)
     if target is None:  # docket check
         return _checked(plan, session, diags, strict, progress)
-    written = _write(plan, target, session, diags, strict=strict, reuse=cache, progress=progress)
+    written = _write(plan, target, session, diags, strict=strict, reuse=cache, keyed=keyed, progress=progress)
     if written is None:
         return BuildResult(diags, None, 0)
     held = unpublished(content, graph)
@@ -171,7 +173,7 @@ class Written:
 
 
 def _write(plan: SitePlan, target: Path, session: BuildSession, diags: Diagnostics, *, strict: bool, reuse: bool,
-           progress: Progress | None) -> Written | None:
+           keyed: bool, progress: Progress | None) -> Written | None:
     """Render or reuse every page into a staging folder and publish it whole; None when it is not published."""
     # The search index (a build that writes): Pagefind indexes while the pages render.
     search = start_search(plan.graph, plan.bodies, session)
@@ -179,7 +181,7 @@ def _write(plan: SitePlan, target: Path, session: BuildSession, diags: Diagnosti
         with StagedOutput(target, reuse=reuse) as staged:
             previous = session.pages_for(target)
             producer = Producer(plan.renderer, session.digests, TemplateDigests(plan.renderer.env), previous, target,
-                                staged.root)
+                                staged.root, keyed)
             # Each map's land, once per box, before the pages that name the files render.
             maps, basemaps = place_basemaps(plan.jobs, session.maps_for(target), session.jobs, producer)
             outcomes = produce_all(producer, plan.jobs, session.jobs, progress)

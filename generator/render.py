@@ -23,6 +23,16 @@ from jinja2.runtime import Context
 
 from .contexts import PageLink
 from .diagnostics import Diagnostic, Diagnostics
+from .fragments import (
+    figure_label,
+    host_name,
+    lang_attribute,
+    make_incident_item,
+    make_incident_rows,
+    make_source_entry,
+    time_tag,
+    where_terms,
+)
 from .model import Entity, Incident, Page, Report, SiteConfig, Source
 from .numbers import format_number
 from .pagejob import PageJob
@@ -30,7 +40,7 @@ from .sandbox import PAGE_LIMITS, BoundedSandbox
 from .stats import describe
 from .terms import Term, TermLink
 from .theme import theme_dir
-from .urls import absolute, nav_target, path_of, place_slug, relative, term_slug
+from .urls import absolute, nav_target, path_of, relative
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +82,43 @@ def make_environment(site_templates: Path | None, bytecode_cache: jinja2.Bytecod
                                    bytecode_cache=bytecode_cache, auto_reload=True)
     env = BoundedSandbox(PAGE_LIMITS, **options) if sandboxed(site_templates) else Environment(**options)
     env.filters["num"] = format_number
-    env.globals["figure_label"] = lambda key: key.replace("_", " ").capitalize()
+    env.globals["figure_label"] = figure_label
     env.globals["url"] = _url
     env.globals["abs_url"] = _abs_url
     env.globals["asset"] = _asset
     env.globals["where_terms"] = where_terms
     env.globals["describe_stats"] = describe  # what the totals count: "Totals count 12 incidents; …"
+    # The hottest macros, in Python (fragments.py): _macros.html binds them under the macros' names.
+    env.globals["time_tag"] = time_tag
+    env.globals["host_name"] = host_name
+    env.globals["lang_attribute"] = lang_attribute
+    env.globals["incident_item_html"] = make_incident_item(_url)
+    env.globals["incident_rows"] = make_incident_rows(_url)
+    env.globals["source_entry_html"] = make_source_entry(_url)
     return env
+
+
+_UNSET = object()
+
+
+def _variable(context: Context, name: str, default: Any = _UNSET) -> Any:
+    """``context[name]`` (or ``context.get(name, default)``) without Context's layers of calls.
+
+    url() is called about fifty times a page; the lookup order is Jinja's: the template's own
+    variables, then those it was rendered with.
+    """
+    value = context.vars.get(name, _UNSET)
+    if value is not _UNSET:
+        return value
+    return context.parent[name] if default is _UNSET else context.parent.get(name, default)
 
 
 @pass_context
 def _url(context: Context, target: Any) -> str:
-    path = site_path(target)
-    if context.get("root_relative"):
-        return str(context["base_path"]) + path
-    return relative(context["page_path"], path)
+    path = target.lstrip("/") if type(target) is str else site_path(target)
+    if _variable(context, "root_relative", None):
+        return str(_variable(context, "base_path")) + path
+    return relative(_variable(context, "page_path"), path)
 
 
 @pass_context
@@ -110,19 +142,6 @@ def _nav(config: SiteConfig, page_path: str, base_path: str, root_relative: bool
         current = bool(target) and page_path.startswith(target) or target == page_path
         links.append(NavLink(item.title, href, current))
     return links
-
-
-def where_terms(incident: Incident) -> tuple[TermLink | None, TermLink | None]:
-    """The place and country pages an incident in a list links to (each may be None).
-
-    Their slugs depend on the incident's own location alone, so a list of incidents
-    needs nothing from the rest of the site to link them.
-    """
-    loc = incident.location
-    place = place_slug(loc.place, loc.country) if loc.place else ""
-    country = term_slug(loc.country) if loc.country else ""
-    return (TermLink("place", place, loc.place) if place else None,
-            TermLink("country", country, loc.country) if country else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,10 @@ def relative(from_path: str, to_path: str) -> str:
     calls os.getcwd() on every use, and a large site makes hundreds of thousands of links.
     """
     here = _folders(from_path)
+    if not here or to_path.partition("/")[0] != here[0]:  # most links: no folder in common
+        rel = "../" * len(here) + to_path
+        if _PLAIN.fullmatch(rel):  # no ':' either, so no scheme to defuse
+            return rel or "./"
     there = to_path.split("/")
     common = 0
     for a, b in zip(here, there, strict=False):  # paths of different depths
@@ -108,7 +112,7 @@ def relative(from_path: str, to_path: str) -> str:
     if not _PLAIN.fullmatch(rel):
         rel = quote(rel, safe=_LINK_SAFE)
     # A first segment with ':' would be read as a scheme ("javascript:..."): make it a path.
-    return "./" + rel if ":" in _first_segment(rel) else rel or "./"
+    return "./" + rel if ":" in rel and ":" in _first_segment(rel) else rel or "./"
 
 
 @functools.lru_cache(maxsize=1 << 12)  # one page's links share their starting point

@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = tuple((name, frozenset(modules.
     ("resolve", "graph"),
     ("markdown", "mdlimits rawhtml mdplugins markdown"),
     ("plan", "stats charts datalisting geo meta contexts pagejob pages dataschemas exports sitemap"),
-    ("render", "fingerprint render produce basemaps"),
+    ("render", "fingerprint fragments render produce basemaps"),
     ("session", "cacheowner session"),
     ("search", "pagefind_stable pagefind_service search searchcache searchindex"),
     ("scaffold", "scaffold"),

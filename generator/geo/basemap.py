@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -130,14 +131,10 @@ def _land(key: BasemapKey) -> tuple[tuple[str, str], ...]:
     box, width = key.box, key.width
     k = 1.0 if key.world else x_scale(box.mid_lat)
     unit = width / ((box.east - box.west) * k)
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - box.west) * k * unit, (box.north - lat) * unit
-
     frame = (-MARGIN, -MARGIN, width + MARGIN, key.height + MARGIN)
     out = []
     for country in load(key.scale):
-        d = _country_path(country, box, project, frame)
+        d = _country_path(country, box, (box.west, box.north, k, unit), frame)
         if d:
             out.append((country.name, d))
     return tuple(out)
@@ -156,7 +153,11 @@ def _detail(detail: str, bounds: Bounds | None) -> Detail:
     return "110m"
 
 
-def _country_path(country: Country, box: Bounds, project: Projector,
+# (west, north, k, unit): a point (lon, lat) is drawn at ((lon - west) * k * unit, (north - lat) * unit).
+Projection = tuple[float, float, float, float]
+
+
+def _country_path(country: Country, box: Bounds, projection: Projection,
                   frame: tuple[float, float, float, float]) -> str:
     """The path data of the country's polygons in ``box``, clipped to ``frame``; "" when none."""
     if not box.intersects(country.west, country.south, country.east, country.north):
@@ -166,7 +167,7 @@ def _country_path(country: Country, box: Bounds, project: Projector,
         if not box.intersects(polygon.west, polygon.south, polygon.east, polygon.north):
             continue
         for i, ring in enumerate(polygon.rings):
-            tenths = _tenths([project(lon, lat) for lon, lat in ring], frame)
+            tenths = _tenths(_project(ring, projection, frame), frame)
             if tenths is None:
                 if i == 0:
                     break  # no outer ring in view: no holes either
@@ -175,58 +176,113 @@ def _country_path(country: Country, box: Bounds, project: Projector,
     return "".join(parts)
 
 
-def _tenths(ring: list[tuple[float, float]], frame: tuple[float, float, float, float]) -> list[tuple[int, int]] | None:
+def _project(ring: tuple[tuple[float, float], ...], projection: Projection,
+             frame: tuple[float, float, float, float]) -> list[tuple[float, float]] | None:
+    """The ring in viewBox units; None when it lies wholly beyond one side of the frame.
+
+    Such a ring clips to nothing, so it is never clipped. The arithmetic is written as
+    ``(lon - west) * k * unit`` on purpose: another order rounds differently.
+    """
+    west, north, k, unit = projection
+    points = [((lon - west) * k * unit, (north - lat) * unit) for lon, lat in ring]
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
+    x0, y0, x1, y1 = frame
+    if max(xs) < x0 or min(xs) > x1 or max(ys) < y0 or min(ys) > y1:
+        return None
+    return points
+
+
+def _tenths(ring: list[tuple[float, float]] | None,
+            frame: tuple[float, float, float, float]) -> list[tuple[int, int]] | None:
     """The ring clipped to the frame, in integer tenths of a unit, simplified; None when nothing is left."""
+    if ring is None:
+        return None
     clipped = _clip(ring, frame)
     if len(clipped) < 3:
         return None
     tol = round(SIMPLIFY * 10)
-    out: list[tuple[int, int]] = []
-    for x, y in clipped:
-        p = (round(x * 10), round(y * 10))
-        if not out or abs(p[0] - out[-1][0]) + abs(p[1] - out[-1][1]) > tol:
+    # Each point is kept when it is more than ``tol`` (Manhattan) from the last kept one.
+    rounded = [(round(x * 10), round(y * 10)) for x, y in clipped]
+    last_x, last_y = rounded[0]
+    out: list[tuple[int, int]] = [rounded[0]]
+    for p in rounded:
+        px, py = p
+        if abs(px - last_x) + abs(py - last_y) > tol:
             out.append(p)
-    if len(out) >= 2 and abs(out[0][0] - out[-1][0]) + abs(out[0][1] - out[-1][1]) <= tol:
+            last_x, last_y = px, py
+    if len(out) >= 2 and abs(out[0][0] - last_x) + abs(out[0][1] - last_y) <= tol:
         out.pop()
     if len(out) < 3:
         return None
-    area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(out, out[1:] + out[:1], strict=True))
+    xs = [x for x, _ in out]
+    ys = [y for _, y in out]
+    # Twice the signed area, in exact integers: zero for a ring simplified to a line.
+    area2 = sum(map(operator.mul, xs, ys[1:] + ys[:1])) - sum(map(operator.mul, xs[1:] + xs[:1], ys))
     return out if area2 != 0 else None
 
 
 def _clip(ring: list[tuple[float, float]], frame: tuple[float, float, float, float]) -> list[tuple[float, float]]:
     """Sutherland-Hodgman against the frame rectangle (the ring's edges along it are hidden by MARGIN)."""
     x0, y0, x1, y1 = frame
-    if all(x0 <= x <= x1 and y0 <= y <= y1 for x, y in ring):
+    xs = [x for x, _ in ring]
+    ys = [y for _, y in ring]
+    if min(xs) >= x0 and max(xs) <= x1 and min(ys) >= y0 and max(ys) <= y1:
         return ring
     out = ring
     for axis, edge, keep_above in ((0, x0, True), (0, x1, False), (1, y0, True), (1, y1, False)):
         if not out:
             break
-        points, out = out, []
-        for j, cur in enumerate(points):
-            prev = points[j - 1]
-            cur_in = cur[axis] >= edge if keep_above else cur[axis] <= edge
-            prev_in = prev[axis] >= edge if keep_above else prev[axis] <= edge
-            if cur_in != prev_in:
-                t = (edge - prev[axis]) / (cur[axis] - prev[axis])
-                cross = (prev[0] + t * (cur[0] - prev[0]), prev[1] + t * (cur[1] - prev[1]))
-                out.append((edge, cross[1]) if axis == 0 else (cross[0], edge))
-            if cur_in:
-                out.append(cur)
+        out = _clip_edge(out, axis, edge, keep_above)
     return out
+
+
+def _clip_edge(points: list[tuple[float, float]], axis: int, edge: float,
+               keep_above: bool) -> list[tuple[float, float]]:
+    """One pass of Sutherland-Hodgman: the points on the kept side of ``edge``, and the crossings."""
+    out: list[tuple[float, float]] = []
+    prev = points[-1]
+    prev_in = prev[axis] >= edge if keep_above else prev[axis] <= edge
+    for cur in points:
+        cur_in = cur[axis] >= edge if keep_above else cur[axis] <= edge
+        if cur_in != prev_in:
+            t = (edge - prev[axis]) / (cur[axis] - prev[axis])
+            if axis == 0:
+                out.append((edge, prev[1] + t * (cur[1] - prev[1])))
+            else:
+                out.append((prev[0] + t * (cur[0] - prev[0]), edge))
+        if cur_in:
+            out.append(cur)
+        prev, prev_in = cur, cur_in
+    return out
+
+
+# The text of one relative step (dx, dy) in tenths, with its leading separator: the same small
+# steps recur thousands of times across a site's basemaps. Bounded: cleared when it grows large.
+_STEPS: dict[tuple[int, int], str] = {}
+_STEPS_MAX = 1 << 18
+
+
+def _step(dx: int, dy: int) -> str:
+    return _sep(dx) + _tenth(dx) + _sep(dy) + _tenth(dy)
 
 
 def _encode(ring: list[tuple[int, int]]) -> str:
     """SVG path data: an absolute move to the first point, relative lines to the others, close."""
     (x, y), rest = ring[0], ring[1:]
+    steps = _STEPS
+    if len(steps) > _STEPS_MAX:
+        steps.clear()
     d = [f"M{_tenth(x)}{_sep(y)}{_tenth(y)}l"]
-    first = True
     for nx, ny in rest:
-        dx, dy = nx - x, ny - y
-        d.append(("" if first else _sep(dx)) + _tenth(dx) + _sep(dy) + _tenth(dy))
-        first = False
+        delta = (nx - x, ny - y)
+        text = steps.get(delta)
+        if text is None:
+            text = steps[delta] = _step(*delta)
+        d.append(text)
         x, y = nx, ny
+    if len(d) > 1 and d[1].startswith(" "):
+        d[1] = d[1][1:]  # no separator before the first step: "l" separates it
     d.append("z")
     return "".join(d)
 
