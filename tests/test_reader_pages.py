@@ -130,12 +130,14 @@ def test_a_table_line_captions_its_table_and_every_table_scrolls_in_its_box(tmp_
 
 
 def test_a_table_without_a_caption_line_has_none_and_table_text_stays(tmp_path):
-    body = "Table: a word in a sentence, not beside a table.\n\n| A |\n|---|\n| Table: kept |\n"
+    body = "Table: not beside a table.\n\nText.\n\n| A |\n|---|\n| Table: kept |\n\nText.\n\nTable: not either.\n"
     site = write_site(tmp_path, {"content/incidents/fire.md": incident("Fire", "2023-03-27", 1, body=body)})
     build_ok(site)
     prose = page(site, "incidents/fire/").select_one(".prose")
-    # "Table: ..." directly before a table captions it; inside a cell it is text.
-    assert "Table: kept" in text(prose)
+    # "Table: ..." captions only the table it is next to; elsewhere, and inside a cell, it is text.
+    assert prose.find("caption") is None
+    assert "Table: kept" in text(prose) and "Table: not beside" in text(prose) and "Table: not either" in text(prose)
+    assert prose.select_one(".table-wrap")["aria-label"] == "Table 1"
 
 
 def test_notes_and_citations_share_one_marker_style(tmp_path):
@@ -150,7 +152,7 @@ def test_notes_and_citations_share_one_marker_style(tmp_path):
     markers = paragraph.find_all("sup")
     assert [text(m) for m in markers] == ["[1]", "[a]", "[1]"]
     # One rendering: the same element and class for a source and a note; letters tell them apart.
-    assert {tuple(m.get("class", [])) for m in markers} == {("cite",)}, [m.get("class") for m in markers]
+    assert all("cite" in m.get("class", []) for m in markers), [m.get("class") for m in markers]
     assert not paragraph.select("sup a em, sup a i")
     notes = prose.select_one(".footnotes ol")
     assert notes is not None and notes.get("type") == "a"
