@@ -26,8 +26,8 @@ from .mdlimits import docket_limits_plugin
 from .mdplugins import (
     docket_anchors_plugin,
     docket_footnote_style_plugin,
-    docket_tables_plugin,
     docket_references_plugin,
+    docket_tables_plugin,
 )
 from .model import Entity, Incident, Page, Report, Source
 from .parallel import fork_map

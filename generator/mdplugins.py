@@ -292,7 +292,8 @@ def table_captions(state: StateCore) -> None:
             out.append(token)
             i += 1
             continue
-        close = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close" and tokens[j].level == token.level)
+        close = next(j for j in range(i, len(tokens))
+                     if tokens[j].type == "table_close" and tokens[j].level == token.level)
         caption, after = None, False
         if len(out) >= 3 and _caption_at(out, len(out) - 3, token.level) is not None:
             caption = out[-2]
@@ -306,7 +307,8 @@ def table_captions(state: StateCore) -> None:
         if caption is not None:
             assert caption.children is not None
             caption.children[0].content = CAPTION.sub("", caption.children[0].content, count=1)
-            out += [Token("caption_open", "caption", 1, block=True), caption, Token("caption_close", "caption", -1, block=True)]
+            out += [Token("caption_open", "caption", 1, block=True), caption,
+                    Token("caption_close", "caption", -1, block=True)]
         out += tokens[i + 1:close + 1]
         out.append(Token("table_wrap_close", "div", -1, level=token.level, block=True))
         i = close + 1 + (3 if after else 0)
@@ -318,11 +320,13 @@ def _caption_text(inline: Token) -> str:
     return CAPTION.sub("", text, count=1)
 
 
-def render_table_wrap_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+def render_table_wrap_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                           env: EnvType) -> str:
     return f'<div class="table-wrap" role="region" tabindex="0" aria-label="{_esc(tokens[idx].meta["label"])}">\n'
 
 
-def render_table_wrap_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+def render_table_wrap_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                            env: EnvType) -> str:
     return "</div>\n"
 
 

@@ -86,7 +86,8 @@ def busy_files() -> dict[str, str]:
     for n in range(14):
         summary = " ".join(words[: 6 + (n * 5) % len(words)]).capitalize() + "."
         files[f"content/incidents/i{n}.md"] = (
-            f"---\ntitle: Incident number {n} at the crossing near the river\ndate: 2024-03-{n + 1:02d}T0{n % 10}:50:00Z\n"
+            f"---\ntitle: Incident number {n} at the crossing near the river\n"
+            f"date: 2024-03-{n + 1:02d}T0{n % 10}:50:00Z\n"
             f"summary: {summary}\nlocation: {{place: Town {n}, country: Mexico, lat: {20 + n}, lon: -100}}\n"
             f"figures: {{killed: {n}, injured: {n * 2}}}\n---\nBody.\n")
         files[f"content/reports/r{n}.md"] = (
