@@ -153,3 +153,18 @@ def test_the_feed_link_is_small_sans_serif_and_not_underlined(open_page, site_se
     assert style["line"] == "none", style
     assert 12 <= style["size"] <= 16, style
     watch.assert_clean("incidents")
+
+
+def test_printed_an_incident_is_one_column_in_reading_order(open_page, site_server):
+    page, watch = open_page(1280)
+    page.emulate_media(media="print")
+    page.goto(site_server.url(INCIDENT))
+    boxes = page.evaluate("""() => ['.page-header', '.facts-panel', '.facts-more', '.story', '.story-more',
+        '.story-end', '.cite-this'].map(s => { const r = document.querySelector('main ' + s).getBoundingClientRect();
+        return [s, r.left, r.top, r.bottom]; })""")
+    lefts = {round(left) for _, left, _, _ in boxes}
+    assert len(lefts) == 1, f"printed, the parts do not share one column: {boxes}"
+    for (name, _, _, bottom), (following, _, top, _) in zip(boxes, boxes[1:]):
+        assert bottom <= top + 1, f"printed, {name} overlaps {following}: {boxes}"
+    assert not page.locator("header .site-nav").is_visible()
+    watch.assert_clean("print")
