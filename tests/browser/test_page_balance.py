@@ -21,6 +21,7 @@ from helpers import write_site
 pytestmark = pytest.mark.browser
 
 INCIDENT = "incidents/ciudad-juarez-detention-centre-fire/"
+REPORT = "reports/deaths-in-migrant-detention/"
 
 
 def top(page, selector: str) -> float:
@@ -53,14 +54,15 @@ COLUMNS = """() => {
 }"""
 
 
-def test_on_a_desktop_the_side_column_is_not_empty_below_the_facts(open_page, site_server):
+@pytest.mark.parametrize("path", [INCIDENT, REPORT], ids=["incident", "report"])
+def test_on_a_desktop_the_side_column_is_not_empty_below_the_facts(open_page, site_server, path):
     page, watch = open_page(1280)
-    page.goto(site_server.url(INCIDENT))
+    page.goto(site_server.url(path))
     cols = page.evaluate(COLUMNS)
     assert cols["side"] > 1800, f"the side column ends at {cols['side']:.0f}px: {cols}"
     # What is left empty beside the story's end is less than a screen.
     assert cols["main"] - cols["side"] < 800, cols
-    watch.assert_clean(INCIDENT)
+    watch.assert_clean(path)
 
 
 HOME_COLUMNS = """() => {
@@ -136,7 +138,7 @@ def test_a_date_and_its_time_stay_on_one_line_on_a_phone(open_page, busy_site, p
 
 def test_a_body_table_scrolls_in_its_box_on_a_phone(open_page, site_server):
     page, watch = open_page(390)
-    page.goto(site_server.url("reports/deaths-in-migrant-detention/"))
+    page.goto(site_server.url(REPORT))
     wrap = page.locator(".prose .table-wrap").first
     assert wrap.evaluate("w => getComputedStyle(w).overflowX") == "auto"
     assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
