@@ -166,7 +166,7 @@ def test_printed_an_incident_is_one_column_in_reading_order(open_page, site_serv
         return [s, r.left, r.top, r.bottom]; })""")
     lefts = {round(left) for _, left, _, _ in boxes}
     assert len(lefts) == 1, f"printed, the parts do not share one column: {boxes}"
-    for (name, _, _, bottom), (following, _, top, _) in zip(boxes, boxes[1:]):
+    for (name, _, _, bottom), (following, _, top, _) in zip(boxes, boxes[1:], strict=False):
         assert bottom <= top + 1, f"printed, {name} overlaps {following}: {boxes}"
     assert not page.locator("header .site-nav").is_visible()
     watch.assert_clean("print")
