@@ -174,6 +174,8 @@ class HomeContext(Context):
     counts: Mapping[str, int]
     stats: Statistics
     location_map: MapSpec | None
+    years: tuple[int, int] | None = None  # the first and last year of the incidents in the totals
+    as_of: Moment | None = None  # the build's date (SOURCE_DATE_EPOCH when set): what the totals are "as of"
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,12 +50,8 @@ def where_terms(incident: Incident) -> tuple[TermLink | None, TermLink | None]:
 
 
 def time_tag(moment: Moment) -> Markup:
-    """``m.time``: a date, which never breaks inside; a date and time may break between the two."""
-    iso, human = escape(moment.iso()), moment.human()
-    if moment.has_time:
-        day, _, hour = human.partition(", ")
-        return Markup(f'<time datetime="{iso}"><span>{escape(day)}</span>, <span>{escape(hour)}</span></time>')
-    return Markup(f'<time datetime="{iso}">{escape(human)}</time>')
+    """``m.time``: a date, or a date and its time with its zone, one unit that never breaks (CSS nowrap)."""
+    return Markup(f'<time datetime="{escape(moment.iso())}">{escape(moment.human())}</time>')
 
 
 def host_name(link: str) -> Markup:

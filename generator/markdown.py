@@ -27,6 +27,7 @@ from .mdplugins import (
     docket_anchors_plugin,
     docket_footnote_style_plugin,
     docket_references_plugin,
+    docket_tables_plugin,
 )
 from .model import Entity, Incident, Page, Report, Source
 from .parallel import fork_map
@@ -100,6 +101,7 @@ def make_parser(allow_html: bool) -> MarkdownIt:
     md.use(docket_anchors_plugin, slug_func=heading_slug, levels=(2, 3))
     md.use(docket_references_plugin)
     md.use(docket_footnote_style_plugin)
+    md.use(docket_tables_plugin)
     md.use(docket_limits_plugin)
     md.use(docket_raw_html_plugin)
     return md

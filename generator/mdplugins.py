@@ -235,8 +235,9 @@ def render_footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: O
     n = str(meta["id"] + 1)
     letter = note_letter(meta["id"] + 1)
     ref_id = n + (f":{meta['subId']}" if meta.get("subId", -1) > 0 else "")
-    return (f'<sup class="footnote-ref"><a href="#fn{n}" id="fnref{ref_id}" '
-            f'aria-label="Note {letter}">{letter}</a></sup>')
+    # The same marker as a citation, "[a]" beside "[1]": one style in a paragraph, letters for notes.
+    return (f'<sup class="cite cite-note"><a href="#fn{n}" id="fnref{ref_id}" '
+            f'aria-label="Note {letter}">[{letter}]</a></sup>')
 
 
 def render_footnote_block_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
@@ -258,6 +259,82 @@ def docket_footnote_style_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("footnote_ref", render_footnote_ref)
     md.add_render_rule("footnote_block_open", render_footnote_block_open)
     md.add_render_rule("footnote_anchor", render_footnote_anchor)
+
+
+CAPTION = re.compile(r"^Table:[ \t]+")  # a paragraph "Table: People held, by outcome" beside a table
+
+
+def _caption_at(tokens: list[Token], start: int, level: int) -> Token | None:
+    """The inline token of a "Table: ..." paragraph at ``tokens[start:start + 3]``, or None."""
+    if start < 0 or start + 3 > len(tokens):
+        return None
+    opening, inline, closing = tokens[start:start + 3]
+    if (opening.type, inline.type, closing.type) != ("paragraph_open", "inline", "paragraph_close"):
+        return None
+    children = inline.children or []
+    if opening.level != level or not children or children[0].type != "text" or not CAPTION.match(children[0].content):
+        return None
+    return inline
+
+
+def table_captions(state: StateCore) -> None:
+    """Give a table the caption its writer wrote beside it, and a box that scrolls on a phone.
+
+    A paragraph that starts with "Table: " just before a table (or, failing that, just after it) becomes
+    the table's <caption> (the syntax of Pandoc's table captions). Every table is wrapped in
+    <div class="table-wrap" role="region" tabindex="0" aria-label="...">: it scrolls sideways in its own
+    box, which a keyboard can reach and scroll, named by its caption (or "Table 2").
+    """
+    tokens, out, number = state.tokens, [], 0
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type != "table_open":
+            out.append(token)
+            i += 1
+            continue
+        close = next(j for j in range(i, len(tokens))
+                     if tokens[j].type == "table_close" and tokens[j].level == token.level)
+        caption, after = None, False
+        if len(out) >= 3 and _caption_at(out, len(out) - 3, token.level) is not None:
+            caption = out[-2]
+            del out[-3:]
+        elif _caption_at(tokens, close + 1, token.level) is not None:
+            caption, after = tokens[close + 2], True
+        number += 1
+        wrap = Token("table_wrap_open", "div", 1, level=token.level, block=True)
+        wrap.meta = {"label": _caption_text(caption) if caption is not None else f"Table {number}"}
+        out += [wrap, token]
+        if caption is not None:
+            assert caption.children is not None
+            caption.children[0].content = CAPTION.sub("", caption.children[0].content, count=1)
+            out += [Token("caption_open", "caption", 1, block=True), caption,
+                    Token("caption_close", "caption", -1, block=True)]
+        out += tokens[i + 1:close + 1]
+        out.append(Token("table_wrap_close", "div", -1, level=token.level, block=True))
+        i = close + 1 + (3 if after else 0)
+    state.tokens[:] = out
+
+
+def _caption_text(inline: Token) -> str:
+    text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
+    return CAPTION.sub("", text, count=1)
+
+
+def render_table_wrap_open(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                           env: EnvType) -> str:
+    return f'<div class="table-wrap" role="region" tabindex="0" aria-label="{_esc(tokens[idx].meta["label"])}">\n'
+
+
+def render_table_wrap_close(self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict,
+                            env: EnvType) -> str:
+    return "</div>\n"
+
+
+def docket_tables_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.push("docket_table_captions", table_captions)
+    md.add_render_rule("table_wrap_open", render_table_wrap_open)
+    md.add_render_rule("table_wrap_close", render_table_wrap_close)
 
 
 def docket_references_plugin(md: MarkdownIt) -> None:

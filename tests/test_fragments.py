@@ -21,11 +21,7 @@ from tests.helpers import write_site
 
 OLD_MACROS = r"""
 {% macro time(moment) -%}
-{% if moment.has_time %}{% set day, _, hour = moment.human().partition(", ") %}
-<time datetime="{{ moment.iso() }}"><span>{{ day }}</span>, <span>{{ hour }}</span></time>
-{%- else %}
 <time datetime="{{ moment.iso() }}">{{ moment.human() }}</time>
-{%- endif %}
 {%- endmacro %}
 {% macro host(link) -%}
 {{ link.split("/")[2] if "://" in link else link }}

@@ -44,7 +44,7 @@ def plan_pages(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
     now = now or dt.datetime.now(dt.UTC)
     stats = site_statistics(graph)
     order = figure_order(graph.incidents)  # every page shows figures in this one order
-    yield home(graph)
+    yield home(graph, data.built)
     yield from item_lists(graph)
     yield from table_pages(graph, graph.incidents, "table/", "Table of incidents", order)
     yield from status_pages(graph, order)

@@ -23,12 +23,13 @@ from ..graph import SiteGraph
 from ..markdown import RenderedBody
 from ..meta import entity_meta, incident_meta, report_meta, source_meta
 from ..meta.card import card_path, incident_card
-from ..model import Entity, Incident, Page, Publishing, Report, Source, Update
+from ..model import Entity, Incident, Moment, Page, Publishing, Report, Source, Update
 from ..pagejob import PageJob
 from ..stats import statistics
 from ..terms import Term, TermLink
 from ..urls import path_of, place_slug, term_slug
 from .feeds import feed_path
+from .homebalance import reports_beside
 from .maps import incidents_map, location_map, place_groups, related_map, world_map
 
 
@@ -43,17 +44,25 @@ def unpublished(graph: SiteGraph, publishing: Publishing, now: dt.datetime) -> U
     return Unpublished(publishing.draft, until if embargoed else None)
 
 
-def home(graph: SiteGraph) -> PageJob:
+def home(graph: SiteGraph, as_of: Moment | None = None) -> PageJob:
+    """The home page; ``as_of``: the build's date, which its totals are given at."""
     limit = graph.config.home_limit
     stats = statistics(graph.incidents)
+    location_map = home_map(graph)
+    incidents = graph.incidents[:limit]
+    shown = reports_beside(incidents, graph.reports, totals=len(stats.totals), has_map=location_map is not None,
+                           limit=limit)
+    years = sorted({i.date.year for i in graph.incidents if i.in_totals})
     return PageJob("", "home.html", graph.config.title, HomeContext(
-        incidents=graph.incidents[:limit],
-        reports=graph.reports[:limit],
+        incidents=incidents,
+        reports=graph.reports[:shown],
         totals=stats.totals,
         counts={"incidents": len(graph.incidents), "reports": len(graph.reports),
                 "sources": len(graph.sources), "entities": len(graph.entities)},
         stats=stats,
-        location_map=home_map(graph),
+        location_map=location_map,
+        years=(years[0], years[-1]) if years else None,
+        as_of=as_of,
     ))
 
 

@@ -226,9 +226,9 @@ def test_citation_markers_follow_their_word(open_page, site_server):
         return sup.getBoundingClientRect().left - range.getBoundingClientRect().right;
     })""")
     assert all(gap < 3 for gap in gaps), gaps
-    # Sources are numbered in brackets, notes lettered: the two never look alike.
-    assert page.locator(".prose sup.cite a").first.inner_text() == "[1]"
-    assert page.locator(".prose sup.footnote-ref a").first.inner_text() == "a"
+    # One marker style: sources numbered in brackets, notes lettered in brackets, so they never look alike.
+    assert page.locator(".prose sup.cite:not(.cite-note) a").first.inner_text() == "[1]"
+    assert page.locator(".prose sup.cite-note a").first.inner_text() == "[a]"
     expect(page.locator(".footnotes ol")).to_have_attribute("type", "a")
 
 
