@@ -18,18 +18,20 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .fingerprint import ItemDigests, TemplateDigests, fingerprint
+from .geo.basemap import BasemapKey, basemap_key
 from .geo.spec import maps_in
-from .model import StaticFile
+from .model import Moment, StaticFile
 from .outfiles import copy_hashed, destination, naming, replace_file
 from .pagejob import PageJob
 from .parallel import Progress, fork_map
 from .pickling import compact
 from .render import PageRenderer
+from .sitemap import lastmod
 from .urls import output_file
 
 PAGES_PER_WORKER = 64  # below this many pages a worker costs more than it saves
@@ -45,6 +47,11 @@ class PageRecord:
     sha256: str
     mtime_ns: int
     inode: int
+    # A page's: the digest of its declared dependencies (b"" when it declares none), its sitemap
+    # lastmod and the basemaps its maps name, so that a page kept by its dependencies needs no context.
+    deps: bytes = b""
+    lastmod: Moment | None = None
+    maps: tuple[BasemapKey, ...] = ()
 
 
 @compact
@@ -57,6 +64,19 @@ class PageOutcome:
     diagnostics: tuple[Diagnostic, ...]
 
 
+class DependencyMissed(RuntimeError):
+    """A page kept for its unchanged declared dependencies whose context changed all the same.
+
+    Raised only with ``DOCKET_VERIFY_DEPS=1`` (the tests): the planner of that page kind left a
+    dependency out of its ``deps``, and a real build would have kept a stale page.
+    """
+
+
+def verifying() -> bool:
+    """Whether every page kept by its declared dependencies is checked against its whole context."""
+    return os.environ.get("DOCKET_VERIFY_DEPS", "") not in ("", "0")
+
+
 @dataclass(slots=True)
 class Producer:
     renderer: PageRenderer
@@ -65,22 +85,72 @@ class Producer:
     previous: Mapping[str, PageRecord]  # the last build's records
     old_root: Path | None  # the current output folder, whose files may be reused
     new_root: Path | None  # the staging folder; None renders without writing (docket check)
+    # Filled by ``triage`` in the main process before the workers fork: each lazy page's
+    # dependency digest, and the last build's record of each page whose dependencies are unchanged.
+    keys: dict[str, bytes] = field(default_factory=dict)
+    kept: dict[str, PageRecord] = field(default_factory=dict)
+    _site: bytes = b""  # the digest of the site-wide inputs, hashed once rather than with every page
+
+    def site_key(self) -> bytes:
+        if not self._site:
+            self._site = fingerprint(self.digests, self.renderer.site)
+        return self._site
 
     def fingerprint_of(self, job: PageJob) -> bytes:
         # The names of its maps' basemap files too: a page must never name a file the build no longer writes.
         return fingerprint(self.digests, self.templates.of(job.template), job.path, job.title,
-                           self.renderer.site, job.context, tuple(m.basemap() for m in maps_in(job.context)))
+                           self.site_key(), job.context, tuple(m.basemap() for m in maps_in(job.context)))
+
+    def deps_key(self, job: PageJob) -> bytes:
+        """The digest of what a lazy page declares it shows, with everything else its bytes depend on."""
+        return fingerprint(self.digests, self.templates.of(job.template), job.path, job.title,
+                           self.site_key(), "deps", job.deps)
+
+    def triage(self, jobs: Sequence[PageJob]) -> None:
+        """Find the lazy pages whose declared dependencies are the last build's: they are kept unmade."""
+        for job in jobs:
+            if job.deps is None:
+                continue
+            rel = output_file(job.path)
+            key = self.keys[rel] = self.deps_key(job)
+            old = self.previous.get(rel)
+            if old is not None and old.deps == key:
+                self.kept[rel] = old
+
+    def map_keys(self, jobs: Sequence[PageJob]) -> list[BasemapKey]:
+        """The basemap of every map the pages show, each once, in page order; a kept page's from its record."""
+        keys: dict[BasemapKey, None] = {}
+        for job in jobs:
+            old = self.kept.get(output_file(job.path))
+            keys.update(dict.fromkeys(old.maps if old is not None else page_maps(job)))
+        return list(keys)
+
+    def lastmod_of(self, job: PageJob) -> Moment | None:
+        old = self.kept.get(output_file(job.path))
+        return old.lastmod if old is not None else lastmod(job)
 
     def produce(self, job: PageJob) -> PageOutcome:
         rel = output_file(job.path)
+        old = self.kept.get(rel)
+        if old is not None:
+            reused = self._reuse(rel, old.fingerprint)
+            if reused is not None:
+                if verifying() and self.fingerprint_of(job) != old.fingerprint:
+                    raise DependencyMissed(f"{rel}: its context changed but its declared dependencies did not "
+                                           f"(template {job.template}); the planner leaves a dependency out")
+                return PageOutcome(rel, job.template, reused, False, ())
         key = self.fingerprint_of(job)
         reused = self._reuse(rel, key)
         if reused is not None:
-            return PageOutcome(rel, job.template, reused, False, ())
+            return PageOutcome(rel, job.template, self._described(rel, job, reused), False, ())
         data, found = self.renderer.render(job)
         if data is None:
             return PageOutcome(rel, job.template, None, True, found)
-        return PageOutcome(rel, job.template, self._write(rel, key, data), True, found)
+        return PageOutcome(rel, job.template, self._described(rel, job, self._write(rel, key, data)), True, found)
+
+    def _described(self, rel: str, job: PageJob, record: PageRecord) -> PageRecord:
+        """The record with what the next build needs to keep the page without making its context."""
+        return replace(record, deps=self.keys.get(rel, b""), lastmod=lastmod(job), maps=page_maps(job))
 
     def place(self, rel: str, data: bytes) -> PageRecord:
         """A data file: kept when its bytes are the same as last time, written otherwise."""
@@ -139,6 +209,11 @@ class Producer:
                 out.write(data)
                 st = os.fstat(out.fileno())
         return PageRecord(key, len(data), sha, st.st_mtime_ns, st.st_ino)
+
+
+def page_maps(job: PageJob) -> tuple[BasemapKey, ...]:
+    """The basemap of each map the page's context holds."""
+    return tuple(basemap_key(spec.bounds, spec.width) for spec in maps_in(job.context))
 
 
 def produce_all(producer: Producer, jobs: Sequence[PageJob], workers: int,
