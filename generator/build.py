@@ -25,8 +25,8 @@ from .config import site_timezone
 from .contexts import PageLink
 from .diagnostics import Diagnostics
 from .errors import UsageError
-from .exports import build_date, data_listing, render_exports
-from .fingerprint import TemplateDigests
+from .exports import Dumps, build_date, data_listing, render_exports
+from .fingerprint import TemplateDigests, known_references, remember_references
 from .graph import SiteGraph, add_citations, resolve
 from .links import check_item_images, check_local_links
 from .loader import CONFIG_NAME, LoadedSite, load_site
@@ -152,7 +152,9 @@ def plan_site(loaded: LoadedSite, graph: SiteGraph, bodies: dict[tuple[str, str]
     base = base_path if base_path is not None else urlsplit(graph.config.base_url).path
     site_inputs = SiteInputs(graph.config, tuple(PageLink(p.slug, p.title) for p in graph.pages), base)
     renderer = PageRenderer(session.environment(loaded.templates_dir, diags), site_inputs, loaded.root)
-    exports = list(render_exports(graph, bodies))  # first: the data page lists their sizes and row counts
+    dumps = Dumps(session.memo.dumps)  # each record's JSON text, kept from the last build
+    exports = list(render_exports(graph, bodies, dumps))  # first: the data page lists their sizes and row counts
+    session.memo.dumps = dumps.used
     data = data_listing(exports, build_date(now, site_timezone(graph.config)))
     jobs = list(plan_pages(graph, bodies, now, data=data))
     static = (*loaded.theme_assets, *loaded.static)
@@ -179,6 +181,7 @@ def _write(plan: SitePlan, target: Path, session: BuildSession, diags: Diagnosti
             previous = session.pages_for(target)
             producer = Producer(plan.renderer, session.digests, TemplateDigests(plan.renderer.env), previous, target,
                                 staged.root)
+            remember_references(session.memo.references)
             producer.triage(plan.jobs)  # the pages whose declared dependencies are unchanged: kept, never made
             _add_site_map(plan, producer.lastmod_of)
             # Each map's land, once per box, before the pages that name the files render.
@@ -204,6 +207,7 @@ def _write(plan: SitePlan, target: Path, session: BuildSession, diags: Diagnosti
             staged.commit()
     finally:
         search.cancel()  # when the build failed or was interrupted (nothing to stop otherwise)
+    session.memo.references = known_references()
     session.finish(target, records, diags, maps)
     pages = sum(1 for o in outcomes if o.record is not None) + len(plan.exports)
     changed = {path: r.sha256 for path, r in records.items()

@@ -90,6 +90,7 @@ class Producer:
     keys: dict[str, bytes] = field(default_factory=dict)
     kept: dict[str, PageRecord] = field(default_factory=dict)
     _site: bytes = b""  # the digest of the site-wide inputs, hashed once rather than with every page
+    _lastmods: dict[str, Moment | None] = field(default_factory=dict)  # made for the sitemap, kept for the record
 
     def site_key(self) -> bytes:
         if not self._site:
@@ -126,8 +127,13 @@ class Producer:
         return list(keys)
 
     def lastmod_of(self, job: PageJob) -> Moment | None:
-        old = self.kept.get(output_file(job.path))
-        return old.lastmod if old is not None else lastmod(job)
+        rel = output_file(job.path)
+        old = self.kept.get(rel)
+        if old is not None:
+            return old.lastmod
+        if rel not in self._lastmods:
+            self._lastmods[rel] = lastmod(job)
+        return self._lastmods[rel]
 
     def produce(self, job: PageJob) -> PageOutcome:
         rel = output_file(job.path)
@@ -150,7 +156,7 @@ class Producer:
 
     def _described(self, rel: str, job: PageJob, record: PageRecord) -> PageRecord:
         """The record with what the next build needs to keep the page without making its context."""
-        return replace(record, deps=self.keys.get(rel, b""), lastmod=lastmod(job), maps=page_maps(job))
+        return replace(record, deps=self.keys.get(rel, b""), lastmod=self.lastmod_of(job), maps=page_maps(job))
 
     def place(self, rel: str, data: bytes) -> PageRecord:
         """A data file: kept when its bytes are the same as last time, written otherwise."""
