@@ -26,7 +26,7 @@ from .fingerprint import ItemDigests, TemplateDigests, fingerprint
 from .geo.basemap import BasemapKey, basemap_key
 from .geo.spec import maps_in
 from .model import Moment, StaticFile
-from .outfiles import copy_hashed, destination, naming, replace_file
+from .outfiles import copy_hashed, destination, destination_path, naming, replace_file
 from .pagejob import PageJob
 from .parallel import Progress, fork_map
 from .pickling import compact
@@ -189,17 +189,19 @@ class Producer:
         if old is None or old.fingerprint != key or self.old_root is None or self.new_root is None:
             return None
         try:
-            st = os.stat(self.old_root / rel)
+            # Strings, not pathlib: this runs for every file the build keeps.
+            live = os.path.join(self.old_root, rel)
+            st = os.stat(live)
             if (st.st_size, st.st_mtime_ns, st.st_ino) != (old.size, old.mtime_ns, old.inode):
                 return None  # changed since Docket wrote it: write it afresh
-            dest = destination(self.new_root, rel)
+            dest = destination_path(str(self.new_root), rel)
             try:
                 if os.lstat(dest).st_ino == st.st_ino:
                     return old  # an adopted spare already shares this very file with the output
             except FileNotFoundError:
                 pass
-            replace_file(dest)
-            os.link(self.old_root / rel, dest)
+            replace_file(Path(dest))
+            os.link(live, dest)
         except OSError:
             return None
         return old
