@@ -1,10 +1,14 @@
-"""Render or reuse every page, in worker processes when there are many.
+"""Keep, render or reuse every page, in worker processes when there are many.
 
-For each planned page the producer computes its fingerprint (``fingerprint.py``)
-and compares it with the page record of the last build: when they match and
-the old file is still the one Docket wrote (same size, modification time and
-inode), the old file is hard-linked into the new output instead of being
-rendered and written again. Otherwise the page is rendered and written.
+First, in the main process, ``triage`` computes each page's dependency key (a lazy
+page's from the dependencies it declares, without making its context; another's
+from its whole context) and compares it with the page record of the last build:
+a page whose key is unchanged is kept, its sitemap lastmod and basemaps taken from
+its record. The others get their full fingerprint (``fingerprint.py``): when it
+matches the record, the old file is reused; otherwise the page is rendered and
+written. A file is reused only while it is still the one Docket wrote (same size,
+modification time and inode), hard-linked into the new output unless the staging
+folder (the spare edition) already shares it with the live output.
 
 Work is split across processes forked after planning (``parallel.fork_map``),
 so workers share the graph and the compiled templates without copying them.
@@ -47,7 +51,7 @@ class PageRecord:
     sha256: str
     mtime_ns: int
     inode: int
-    # A page's: the digest of its declared dependencies (b"" when it declares none), its sitemap
+    # A page's: the digest of its dependencies (``Producer.deps_key``), its sitemap
     # lastmod and the basemaps its maps name, so that a page kept by its dependencies needs no context.
     deps: bytes = b""
     lastmod: Moment | None = None
@@ -103,15 +107,25 @@ class Producer:
                            self.site_key(), job.context, tuple(m.basemap() for m in maps_in(job.context)))
 
     def deps_key(self, job: PageJob) -> bytes:
-        """The digest of what a lazy page declares it shows, with everything else its bytes depend on."""
-        return fingerprint(self.digests, self.templates.of(job.template), job.path, job.title,
-                           self.site_key(), "deps", job.deps)
+        """The digest of what a page depends on, with everything else its bytes depend on.
+
+        A lazy page's declared ``deps``; any other page's whole context and its maps' basemap keys
+        (not their files' names, which are known only once the basemaps are placed: a key's file is
+        the same for one version of Docket, whose code id every fingerprint holds).
+        """
+        parts = ("deps", job.deps) if job.deps is not None else ("context", job.context, page_maps(job))
+        return fingerprint(self.digests, self.templates.of(job.template), job.path, job.title, self.site_key(),
+                           *parts)
 
     def triage(self, jobs: Sequence[PageJob]) -> None:
-        """Find the lazy pages whose declared dependencies are the last build's: they are kept unmade."""
+        """Find the pages whose dependency key is the last build's: they are kept (a lazy one unmade).
+
+        A kept page's sitemap lastmod and basemaps come from its record. A first build keeps
+        nothing, so its keys are made with its pages, in the workers.
+        """
+        if not self.previous:
+            return
         for job in jobs:
-            if job.deps is None:
-                continue
             rel = output_file(job.path)
             key = self.keys[rel] = self.deps_key(job)
             old = self.previous.get(rel)
@@ -142,7 +156,7 @@ class Producer:
             reused = self._reuse(rel, old.fingerprint)
             if reused is not None:
                 if verifying() and self.fingerprint_of(job) != old.fingerprint:
-                    raise DependencyMissed(f"{rel}: its context changed but its declared dependencies did not "
+                    raise DependencyMissed(f"{rel}: its context changed but its dependency key did not "
                                            f"(template {job.template}); the planner leaves a dependency out")
                 return PageOutcome(rel, job.template, reused, False, ())
         key = self.fingerprint_of(job)
@@ -156,7 +170,8 @@ class Producer:
 
     def _described(self, rel: str, job: PageJob, record: PageRecord) -> PageRecord:
         """The record with what the next build needs to keep the page without making its context."""
-        return replace(record, deps=self.keys.get(rel, b""), lastmod=self.lastmod_of(job), maps=page_maps(job))
+        return replace(record, deps=self.keys.get(rel) or self.deps_key(job), lastmod=self.lastmod_of(job),
+                       maps=page_maps(job))
 
     def place(self, rel: str, data: bytes) -> PageRecord:
         """A data file: kept when its bytes are the same as last time, written otherwise."""
