@@ -13,11 +13,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 
-from .geo.basemap import BasemapKey, BasemapRef, basemap_key, draw_basemap, use_basemaps
-from .geo.spec import maps_in
+from .geo.basemap import BasemapKey, BasemapRef, draw_basemap, use_basemaps
 from .pagejob import PageJob
 from .parallel import fork_map
-from .produce import PageRecord, Producer
+from .produce import PageRecord, Producer, page_maps
 
 ASSETS = "assets/"
 BASEMAPS_PER_WORKER = 4  # a basemap takes a tenth of a second or so: worth a worker sooner than a page
@@ -27,14 +26,13 @@ def map_keys(jobs: Iterable[PageJob]) -> list[BasemapKey]:
     """The basemap of every map the pages show, each once, in the order the pages come."""
     keys: dict[BasemapKey, None] = {}
     for job in jobs:
-        for spec in maps_in(job.context):
-            keys[basemap_key(spec.bounds, spec.width)] = None
+        keys.update(dict.fromkeys(page_maps(job)))
     return list(keys)
 
 
-def place_basemaps(jobs: Iterable[PageJob], known: Mapping[BasemapKey, BasemapRef], workers: int,
+def place_basemaps(keys: Iterable[BasemapKey], known: Mapping[BasemapKey, BasemapRef], workers: int,
                    producer: Producer | None) -> tuple[dict[BasemapKey, BasemapRef], dict[str, PageRecord]]:
-    """The basemaps of ``jobs``, registered for the maps to name: each key's file, and the files placed.
+    """The basemaps ``keys`` (``map_keys``, ``Producer.map_keys``), registered: each key's file, and the files placed.
 
     ``known`` are the last build's; ``producer`` places the files in the output (None for
     ``docket check``, which writes nothing and draws only the basemaps it does not know).
@@ -42,7 +40,7 @@ def place_basemaps(jobs: Iterable[PageJob], known: Mapping[BasemapKey, BasemapRe
     refs: dict[BasemapKey, BasemapRef] = {}
     placed: dict[str, PageRecord] = {}
     missing = []
-    for key in map_keys(jobs):
+    for key in keys:
         ref = known.get(key)
         if ref is not None and producer is None:
             refs[key] = ref

@@ -15,23 +15,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .basemaps import place_basemaps
+from .basemaps import map_keys, place_basemaps
 from .config import site_timezone
 from .contexts import PageLink
 from .diagnostics import Diagnostics
 from .errors import UsageError
-from .exports import build_date, data_listing, render_exports
-from .fingerprint import TemplateDigests
+from .exports import Dumps, build_date, data_listing, render_exports
+from .fingerprint import TemplateDigests, known_references, remember_references
 from .graph import SiteGraph, add_citations, resolve
 from .links import check_item_images, check_local_links
 from .loader import CONFIG_NAME, LoadedSite, load_site
 from .markdown import RenderedBody, render_all
-from .model import Content, Incident, Page, Report, StaticFile
+from .model import Content, Incident, Moment, Page, Report, StaticFile
 from .outfiles import ManifestEntry
 from .outputs import OutputFile
 from .pagejob import PageJob
@@ -41,7 +41,7 @@ from .produce import PageOutcome, PageRecord, Producer, produce_all
 from .render import PageRenderer, SiteInputs
 from .searchindex import start_search
 from .session import BuildSession, LastBuild, State, inputs_digest
-from .sitemap import site_map_files
+from .sitemap import lastmod, site_map_files
 from .validate import validate
 from .writer import StagedOutput, check_owned, remove_leftovers
 
@@ -143,7 +143,7 @@ class SitePlan:
     bodies: dict[tuple[str, str], RenderedBody]
     renderer: PageRenderer
     jobs: list[PageJob]
-    exports: list[OutputFile]  # the data exports, their schemas, the sitemap and robots.txt
+    exports: list[OutputFile]  # the data exports and their schemas; then the sitemap and robots.txt
     static: tuple[StaticFile, ...]  # the theme's assets, then the site's static files
     built: set[str]  # every path of the site, for the link check; the pages are added as they are made
 
@@ -154,10 +154,11 @@ def plan_site(loaded: LoadedSite, graph: SiteGraph, bodies: dict[tuple[str, str]
     base = base_path if base_path is not None else urlsplit(graph.config.base_url).path
     site_inputs = SiteInputs(graph.config, tuple(PageLink(p.slug, p.title) for p in graph.pages), base)
     renderer = PageRenderer(session.environment(loaded.templates_dir, diags), site_inputs, loaded.root)
-    exports = list(render_exports(graph, bodies))  # first: the data page lists their sizes and row counts
+    dumps = Dumps(session.memo.dumps)  # each record's JSON text, kept from the last build
+    exports = list(render_exports(graph, bodies, dumps))  # first: the data page lists their sizes and row counts
+    session.memo.dumps = dumps.used
     data = data_listing(exports, build_date(now, site_timezone(graph.config)))
     jobs = list(plan_pages(graph, bodies, now, data=data))
-    exports += site_map_files(graph.config, jobs)  # sitemap.xml and robots.txt
     static = (*loaded.theme_assets, *loaded.static)
     built: set[str] = {f.target for f in static} | {f.path for f in exports}
     return SitePlan(graph, bodies, renderer, jobs, exports, static, built)
@@ -182,8 +183,12 @@ def _write(plan: SitePlan, target: Path, session: BuildSession, diags: Diagnosti
             previous = session.pages_for(target)
             producer = Producer(plan.renderer, session.digests, TemplateDigests(plan.renderer.env), previous, target,
                                 staged.root, keyed)
+            remember_references(session.memo.references)
+            producer.triage(plan.jobs)  # the pages whose declared dependencies are unchanged: kept, never made
+            _add_site_map(plan, producer.lastmod_of)
             # Each map's land, once per box, before the pages that name the files render.
-            maps, basemaps = place_basemaps(plan.jobs, session.maps_for(target), session.jobs, producer)
+            maps, basemaps = place_basemaps(producer.map_keys(plan.jobs), session.maps_for(target), session.jobs,
+                                            producer)
             outcomes = produce_all(producer, plan.jobs, session.jobs, progress)
             records = _take(outcomes, staged, plan.built, diags)
             for path, record in basemaps.items():
@@ -204,11 +209,19 @@ def _write(plan: SitePlan, target: Path, session: BuildSession, diags: Diagnosti
             staged.commit()
     finally:
         search.cancel()  # when the build failed or was interrupted (nothing to stop otherwise)
+    session.memo.references = known_references()
     session.finish(target, records, diags, maps)
     pages = sum(1 for o in outcomes if o.record is not None) + len(plan.exports)
     changed = {path: r.sha256 for path, r in records.items()
                if path not in previous or previous[path].sha256 != r.sha256}
     return Written(pages, sum(o.rendered for o in outcomes), changed)
+
+
+def _add_site_map(plan: SitePlan, lastmod_of: Callable[[PageJob], Moment | None]) -> None:
+    """sitemap.xml and robots.txt, with the data exports; ``lastmod_of`` says when each page last changed."""
+    for file in site_map_files(plan.graph.config, plan.jobs, lastmod_of=lastmod_of):
+        plan.exports.append(file)
+        plan.built.add(file.path)
 
 
 def unpublished(content: Content, graph: SiteGraph) -> int:
@@ -246,7 +259,8 @@ def _take(outcomes: list[PageOutcome], staged: StagedOutput, built: set[str],
 def _checked(plan: SitePlan, session: BuildSession, diags: Diagnostics, strict: bool,
              progress: Progress | None) -> BuildResult:
     """``docket check``: every page rendered, to catch template errors, and the links checked; nothing written."""
-    place_basemaps(plan.jobs, session.maps_for(None), session.jobs, None)
+    _add_site_map(plan, lastmod)
+    place_basemaps(map_keys(plan.jobs), session.maps_for(None), session.jobs, None)
     producer = Producer(plan.renderer, session.digests, TemplateDigests(plan.renderer.env), {}, None, None)
     outcomes = produce_all(producer, plan.jobs, session.jobs, progress)
     for outcome in outcomes:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -65,15 +66,41 @@ def schema_path(export: str) -> str:
     return f"data/{stem}.schema.json"
 
 
-def render_exports(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody]) -> Iterator[OutputFile]:
+class Dumps:
+    """The JSON text of each record, by a digest of its value, kept from one build to the next (the session).
+
+    ``json.dumps`` with ``indent`` runs json's pure-Python encoder, the slow part of the exports; a record
+    whose value is the same (the key is a digest of its ``repr``: records hold only strings, numbers,
+    booleans, None, lists and dicts, whose repr tells every value apart) has the same text, so only the
+    records an edit changed are encoded again, and each whole file is joined from its records' texts.
+    """
+
+    def __init__(self, known: dict[bytes, str] | None = None) -> None:
+        self.known = known or {}
+        self.used: dict[bytes, str] = {}  # what this build used: the session keeps only these
+
+    def text(self, value: dict[str, Any], indent: str = "") -> str:
+        key = hashlib.blake2b(repr(value).encode("utf-8", "backslashreplace"), digest_size=16).digest()
+        found = self.used.get(key) or self.known.get(key)
+        if found is None:
+            found = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False)
+        self.used[key] = found
+        # A document nested in a list of a document is the same text, every line indented (JSON strings
+        # hold no line breaks), as json.dumps writes it there.
+        return indent + found.replace("\n", "\n" + indent) if indent else found
+
+
+def render_exports(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody],
+                   dumps: Dumps | None = None) -> Iterator[OutputFile]:
+    dumps = dumps or Dumps()
     incidents = [incident_record(graph, i, bodies[("incident", i.slug)]) for i in graph.incidents]
     sources = [source_record(graph, s) for s in graph.sources.values()]
     entities = [entity_record(graph, e) for e in graph.entities.values()]
-    yield _json("incidents.json", graph, "incidents", incidents)
+    yield _json("incidents.json", graph, "incidents", incidents, dumps)
     yield _csv("incidents.csv", incident_rows(graph, incidents), INCIDENT_COLUMNS)
-    yield _json("sources.json", graph, "sources", sources)
+    yield _json("sources.json", graph, "sources", sources, dumps)
     yield _csv("sources.csv", [_flatten(s) for s in sources], SOURCE_COLUMNS)
-    yield _json("entities.json", graph, "entities", entities)
+    yield _json("entities.json", graph, "entities", entities, dumps)
     yield _csv("entities.csv", [_flatten(e) for e in entities], ENTITY_COLUMNS)
     yield _csv("claims.csv", claim_rows(graph), CLAIM_COLUMNS)
     for name in schema_names():
@@ -84,7 +111,8 @@ def render_exports(graph: SiteGraph, bodies: dict[tuple[str, str], RenderedBody]
     own = schema_path("incident.json")
     pointer = {"schema": absolute(graph.config.base_url, own), "site": graph.config.title}
     for record in incidents:
-        yield ExportFile(path_of("incident", record["id"]) + INCIDENT_FILE, _dump({**pointer, **record}), 1, own)
+        yield ExportFile(path_of("incident", record["id"]) + INCIDENT_FILE,
+                         (dumps.text({**pointer, **record}) + "\n").encode("utf-8"), 1, own)
 
 
 def _date(moment: Moment | None) -> str | None:
@@ -177,11 +205,17 @@ def _dump(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def _json(name: str, graph: SiteGraph, key: str, records: list[dict[str, Any]]) -> ExportFile:
+_RECORDS = "\0docket-records"  # stands for the list's records while the document around them is encoded
+
+
+def _json(name: str, graph: SiteGraph, key: str, records: list[dict[str, Any]], dumps: Dumps) -> ExportFile:
     schema = schema_path(name)
     document = {"schema": absolute(graph.config.base_url, schema), "site": graph.config.title,
-                "base_url": graph.config.base_url, "count": len(records), key: records}
-    return ExportFile(f"data/{name}", _dump(document), len(records), schema)
+                "base_url": graph.config.base_url, "count": len(records), key: [_RECORDS] if records else []}
+    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False)
+    if records:
+        text = text.replace('    "\\u0000docket-records"', ",\n".join(dumps.text(r, "    ") for r in records), 1)
+    return ExportFile(f"data/{name}", (text + "\n").encode("utf-8"), len(records), schema)
 
 
 def _csv(name: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> ExportFile:

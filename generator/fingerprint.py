@@ -10,7 +10,8 @@ the page is actually given, not from a list someone has to keep up to date.
 
 Content items (incidents, reports, sources, entities, pages) are hashed by the
 digest of their value, computed once when their file is parsed (``ItemDigests``),
-which keeps a term page listing 5,000 incidents cheap to fingerprint. Hashing
+which keeps a term page listing 5,000 incidents cheap to fingerprint; terms and
+rendered bodies by a digest of their value made once per build. Hashing
 goes through pickle with its memo off (``fast``): the bytes then depend only on
 values, never on which equal objects happen to be shared, so fingerprints agree
 across processes and across a cache reload.
@@ -29,6 +30,7 @@ import jinja2
 from jinja2 import meta
 
 from .codeid import code_id
+from .markdown import RenderedBody
 from .model import Entity, Incident, Page, Report, Source
 from .terms import Term
 
@@ -109,7 +111,7 @@ class _Hasher(pickle.Pickler):
             digest = self.digests.get(obj)
             if digest is not None:
                 return _item, (digest,)
-        elif cls is Term:
+        elif cls is Term or cls is RenderedBody:  # shown by many pages, or declared by one and shown by it
             return _shared, (self.digests.shared(obj),)
         names = _fields_of(cls)
         if names is None:
@@ -177,6 +179,17 @@ class TemplateDigests:
 # Docket's environments all share one syntax, so the source alone decides the names.
 _REFERENCES: dict[str, tuple[str | None, ...]] = {}
 _REFERENCES_KEPT = 2048
+
+
+def known_references() -> dict[str, tuple[str | None, ...]]:
+    """The references found so far, by source (the session keeps them: a new process need not parse again)."""
+    return dict(_REFERENCES)
+
+
+def remember_references(known: dict[str, tuple[str | None, ...]]) -> None:
+    """References found by an earlier process (from the session); a source that changed is parsed anew."""
+    for source, names in list(known.items())[:_REFERENCES_KEPT - len(_REFERENCES)]:
+        _REFERENCES.setdefault(source, names)
 
 
 def _referenced_templates(env: jinja2.Environment, source: str) -> tuple[str | None, ...]:

@@ -161,7 +161,12 @@ def replace_file(dest: Path) -> None:
 
 
 def destination(root: Path, rel: str) -> Path:
-    """Where ``rel`` goes inside the staging folder ``root``, its folder made; never outside it.
+    """Where ``rel`` goes inside the staging folder ``root``, its folder made; never outside it."""
+    return Path(destination_path(str(root), rel))
+
+
+def destination_path(root: str, rel: str) -> str:
+    """``destination`` as a string: a build asks it for every file it keeps, and pathlib costs more than the check.
 
     String checks, not ``resolve()``: the staging folder is new and holds only folders
     Docket made, so no link can redirect a path, and a page costs no extra system calls.
@@ -171,10 +176,10 @@ def destination(root: Path, rel: str) -> Path:
         raise ValueError(f"refusing to write outside the output folder: {rel}")  # ids are validated; last defence
     if "/" not in clean and clean in RESERVED:
         raise ValueError(f"refusing to overwrite Docket's own {rel}")
-    dest = root / clean
-    folder = str(dest.parent)
+    dest = os.path.join(root, clean)
+    folder = os.path.dirname(dest)
     if folder not in _made_folders:
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         _made_folders.add(folder)
     return dest
 

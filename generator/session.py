@@ -88,6 +88,10 @@ class Memo:
     pages: dict[str, PageRecord] = field(default_factory=dict)
     output: str = ""  # the output folder the page records describe
     maps: dict[BasemapKey, BasemapRef] = field(default_factory=dict)  # the basemap files in that output
+    # template source -> the templates it names (fingerprint.py): parsing the theme for them costs as much
+    # as compiling it, in every new process
+    references: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    dumps: dict[bytes, str] = field(default_factory=dict)  # each export record's JSON text (exports.Dumps)
 
 
 class BuildSession:

@@ -10,7 +10,7 @@ index of ``sitemap-1.xml``, ``sitemap-2.xml``…, each within the limit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields, is_dataclass
 from xml.sax.saxutils import escape
 
@@ -24,9 +24,15 @@ NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 LEFT_OUT = frozenset({"404.html", "search/"})  # not content: an error page, and a form
 
 
-def site_map_files(config: SiteConfig, jobs: Iterable[PageJob], limit: int = MAX_URLS) -> Iterator[OutputFile]:
-    """``sitemap.xml`` (or an index and its parts) and ``robots.txt``."""
-    entries = [(absolute(config.base_url, job.path), lastmod(job)) for job in jobs if _listed(job.path)]
+def site_map_files(config: SiteConfig, jobs: Iterable[PageJob], limit: int = MAX_URLS, *,
+                   lastmod_of: Callable[[PageJob], Moment | None] | None = None) -> Iterator[OutputFile]:
+    """``sitemap.xml`` (or an index and its parts) and ``robots.txt``.
+
+    ``lastmod_of`` (default ``lastmod``, which reads the page's context) lets a build take a kept
+    page's lastmod from its record instead of making a context it does not otherwise need.
+    """
+    of = lastmod_of or lastmod
+    entries = [(absolute(config.base_url, job.path), of(job)) for job in jobs if _listed(job.path)]
     if len(entries) <= limit:
         yield OutputFile("sitemap.xml", urlset(entries))
     else:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from helpers import REPO, docket
+
+# Every build the tests run (in process or in a child process) checks each page kept for its
+# unchanged declared dependencies against its whole context: a dependency a planner leaves out
+# fails the test that meets it (produce.DependencyMissed) instead of publishing a stale page.
+os.environ.setdefault("DOCKET_VERIFY_DEPS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,15 @@ of them, or which ones they are, changes. Term and entity pages link their own f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache, partial
 
 from ..contexts import FeedContext, FeedEntry
 from ..graph import SiteGraph
 from ..meta.page import last_change
 from ..model import Incident, Report, publication
 from ..pagejob import PageJob
+from ..terms import Term
 from ..urls import path_of, term_slug
 
 # Term kinds whose pages list incidents, and so have a feed (a publisher's page lists sources).
@@ -33,30 +34,46 @@ def feed_path(page_path: str) -> str:
 
 
 def all_feeds(graph: SiteGraph) -> Iterator[PageJob]:
+    """Every feed. Each declares the items it chooses from (a term by its digest) and its size, so a feed
+    whose items are unchanged is kept without sorting them again."""
     title, size = graph.config.title, graph.config.feed_size
-    everything: list[Incident | Report] = [*graph.incidents, *graph.reports]
+    everything: tuple[Incident | Report, ...] = (*graph.incidents, *graph.reports)
     yield _feed("", f"{title}: incidents and reports", "New and updated incidents and reports.",
-                newest(everything, size))
-    yield _feed("incidents/", f"{title}: incidents", "New and updated incidents.", newest(graph.incidents, size))
-    yield _feed("reports/", f"{title}: reports", "New and updated reports.", newest(graph.reports, size))
+                (everything, size), partial(newest, everything, size))
+    yield _feed("incidents/", f"{title}: incidents", "New and updated incidents.", (graph.incidents, size),
+                partial(newest, graph.incidents, size))
+    yield _feed("reports/", f"{title}: reports", "New and updated reports.", (graph.reports, size),
+                partial(newest, graph.reports, size))
     yield _feed("corrections/", f"{title}: corrections and updates", "Every correction and update, newest first.",
-                corrections(everything, size))
+                (everything, size), partial(corrections, everything, size))
     for kind in FEED_TERMS:
         for term in graph.terms.get(kind, ()):
-            items: list[Incident | Report] = [*term.incidents, *term.reports]
+            tag = term.slug if kind == "tag" else ""
             yield _feed(path_of(kind, term.slug), f"{title}: {TERM_LABELS[kind]} {term.name}",
                         f"New and updated incidents and reports {TERM_LABELS[kind]} {term.name}.",
-                        newest(items, size, term.slug if kind == "tag" else ""))
+                        (term, size, tag), partial(_term_entries, term, size, tag))
     for entity in graph.entities.values():
         named = graph.entity_incidents.get(entity.id, ())
         yield _feed(path_of("entity", entity.id), f"{title}: {entity.name}",
-                    f"New and updated incidents that name {entity.name}.", newest(named, size))
+                    f"New and updated incidents that name {entity.name}.", (named, size), partial(newest, named, size))
 
 
-def _feed(page_path: str, title: str, subtitle: str, entries: tuple[FeedEntry, ...]) -> PageJob:
+def _term_entries(term: Term, size: int, tag: str) -> tuple[FeedEntry, ...]:
+    return newest((*term.incidents, *term.reports), size, tag)
+
+
+def _feed(page_path: str, title: str, subtitle: str, deps: object,
+          entries: Callable[[], tuple[FeedEntry, ...]]) -> PageJob:
     path = feed_path(page_path)
-    updated = max((e.updated for e in entries), default=None)
-    return PageJob(path, "feed.xml", title, FeedContext(title, subtitle, path, page_path, entries, updated))
+    return PageJob.lazy(path, "feed.xml", title, (subtitle, page_path, deps),
+                        partial(_feed_context, title, subtitle, path, page_path, entries))
+
+
+def _feed_context(title: str, subtitle: str, path: str, page_path: str,
+                  entries: Callable[[], tuple[FeedEntry, ...]]) -> FeedContext:
+    shown = entries()
+    updated = max((e.updated for e in shown), default=None)
+    return FeedContext(title, subtitle, path, page_path, shown, updated)
 
 
 def newest(items: Iterable[Incident | Report], size: int, tag: str = "") -> tuple[FeedEntry, ...]:

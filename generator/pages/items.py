@@ -23,7 +23,7 @@ from ..graph import SiteGraph
 from ..markdown import RenderedBody
 from ..meta import entity_meta, incident_meta, report_meta, source_meta
 from ..meta.card import card_path, incident_card
-from ..model import Entity, Incident, Moment, Page, Publishing, Report, Source, Update
+from ..model import Claim, Entity, Incident, Moment, Page, Publishing, Report, Source, Update
 from ..pagejob import PageJob
 from ..stats import statistics
 from ..terms import Term, TermLink
@@ -99,6 +99,19 @@ def corrected_figures(updates: tuple[Update, ...]) -> dict[str, Update]:
 
 
 def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now: dt.datetime) -> PageJob:
+    """The incident's page, made only when what it shows has changed: its ``deps`` name all of it."""
+    path = path_of("incident", incident.slug)
+    named = sorted({r.id for r in incident.entities} | {c.by.id for c in incident.claims if c.by})
+    terms = {kind: tuple(t.link() for t in ts) for kind, ts in graph.incident_terms.get(incident.slug, {}).items()}
+    deps = (incident, body, tuple(graph.sources.get(sid) for sid in body.sources),
+            tuple(graph.entities.get(eid) for eid in named), graph.related.get(incident.slug, ()),
+            graph.coverage_of.get(incident.slug, ()), terms, unpublished(graph, incident.publishing, now))
+    return PageJob.lazy(path, "incident.html", incident.title, deps,
+                        lambda: _incident_context(graph, incident, body, now, terms))
+
+
+def _incident_context(graph: SiteGraph, incident: Incident, body: RenderedBody, now: dt.datetime,
+                      terms: dict[str, tuple[TermLink, ...]]) -> IncidentContext:
     numbers = {sid: n for n, sid in enumerate(body.sources, start=1)}
     claims = tuple(ClaimView(c, graph.entities.get(c.by.id) if c.by else None,
                              tuple(sorted((numbers[r.id], graph.sources[r.id]) for r in c.sources
@@ -109,7 +122,7 @@ def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now:
     entities = tuple(graph.entities[r.id] for r in incident.entities if r.id in graph.entities)
     reviews = [(n, view.claim, view.by, tuple(src for _, src in view.source_numbers))
                for n, view in enumerate(claims, start=1)]
-    return PageJob(path, "incident.html", incident.title, IncidentContext(
+    return IncidentContext(
         incident=incident,
         body=body,
         sources=numbered_sources(graph, body),
@@ -117,19 +130,21 @@ def incident_page(graph: SiteGraph, incident: Incident, body: RenderedBody, now:
         entities=entities,
         related=related,
         reports=graph.coverage_of.get(incident.slug, ()),
-        terms={kind: tuple(t.link() for t in ts) for kind, ts in graph.incident_terms.get(incident.slug, {}).items()},
+        terms=terms,
         unpublished=unpublished(graph, incident.publishing, now),
         location_map=location_map(incident, path),
         related_map=related_map(incident, (r.incident for r in related), path),
         corrected=corrected_figures(incident.updates),
         meta=incident_meta(graph.config, incident, entities, reviews),
-    ))
+    )
 
 
 def card_page(graph: SiteGraph, incident: Incident) -> PageJob:
     """The incident's share card, an SVG beside its page (its og:image)."""
     path = card_path(path_of("incident", incident.slug))
-    return PageJob(path, "card.svg", incident.title, CardContext(incident_card(graph.config.title, incident)))
+    title = graph.config.title
+    return PageJob.lazy(path, "card.svg", incident.title, (title, incident),
+                        lambda: CardContext(incident_card(title, incident)))
 
 
 def report_page(graph: SiteGraph, report: Report, body: RenderedBody, now: dt.datetime,
@@ -163,37 +178,52 @@ def source_page(graph: SiteGraph, source: Source, body: RenderedBody | None,
     citing = graph.citing.get(source.id, ())
     if publishers is None:
         publishers = {t.slug: t.link() for t in graph.terms["publisher"]}
-    return PageJob(path_of("source", source.id), "source.html", source.title, SourceContext(
+    publisher = publishers.get(term_slug(source.publisher)) if source.publisher else None
+    deps = (source, body, _sources_of(graph, body), citing, publisher)
+    return PageJob.lazy(path_of("source", source.id), "source.html", source.title, deps, lambda: SourceContext(
         source=source,
         body=body,
         sources=numbered_sources(graph, body),
         incidents=tuple(i for i in citing if isinstance(i, Incident)),
         reports=tuple(r for r in citing if isinstance(r, Report)),
-        publisher=publishers.get(term_slug(source.publisher)) if source.publisher else None,
+        publisher=publisher,
         meta=source_meta(graph.config, source),
     ))
+
+
+def _sources_of(graph: SiteGraph, body: RenderedBody | None) -> tuple[Source | None, ...]:
+    """The sources a body numbers, as the graph has them (None: no page): what ``numbered_sources`` reads."""
+    return tuple(graph.sources.get(sid) for sid in body.sources) if body is not None else ()
 
 
 def entity_page(graph: SiteGraph, entity: Entity, body: RenderedBody | None,
                 places: dict[str, TermLink] | None = None) -> PageJob:
     incidents = graph.entity_incidents.get(entity.id, ())
     claims = graph.entity_claims.get(entity.id, ())
+    place = entity_place(graph, entity, places)
+    path = path_of("entity", entity.id)
+    deps = (entity, body, _sources_of(graph, body), incidents, claims, place)
+    return PageJob.lazy(path, "entity.html", entity.name, deps,
+                        lambda: _entity_context(graph, entity, body, incidents, claims, place, path))
+
+
+def _entity_context(graph: SiteGraph, entity: Entity, body: RenderedBody | None, incidents: tuple[Incident, ...],
+                    claims: tuple[tuple[Incident, Claim], ...], place: TermLink | None, path: str) -> EntityContext:
     events = [EntityEvent(i.date, i) for i in incidents]
     events += [EntityEvent(c.date or i.date, i, c) for i, c in claims]
     events.sort(key=lambda e: (e.date, e.incident.slug, e.claim is not None))
-    path = path_of("entity", entity.id)
-    return PageJob(path, "entity.html", entity.name, EntityContext(
+    return EntityContext(
         entity=entity,
         body=body,
         sources=numbered_sources(graph, body),
         incidents=incidents,
         claims=claims,
-        place=entity_place(graph, entity, places),
+        place=place,
         timeline=tuple(events),
         map=incidents_map(incidents, path, title=f"Map: incidents naming {entity.name}", id_prefix="entity-map"),
         feed=feed_path(path),
         meta=entity_meta(graph.config, entity),
-    ))
+    )
 
 
 def entity_place(graph: SiteGraph, entity: Entity, places: dict[str, TermLink] | None = None) -> TermLink | None:

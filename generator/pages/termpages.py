@@ -4,11 +4,13 @@ paginated; places and countries with their map and their entity page; years by m
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
+from typing import Any
 
 from ..contexts import TermContext, TermIndexContext
 from ..geo import MapSpec
 from ..graph import SiteGraph
-from ..model import Entity
+from ..model import Entity, Incident
 from ..pagejob import PageJob
 from ..terms import TERM_KINDS, Term, TermLink
 from ..urls import path_of, place_slug, term_slug
@@ -66,24 +68,29 @@ def _pages_of(graph: SiteGraph, term: Term, singular: str, country: TermLink | N
               entity: Entity | None) -> Iterator[PageJob]:
     first = path_of(term.kind, term.slug)
     link = term.link()
-    for path, pager, shown in paginate(term.incidents, graph.config.per_page, first):
+    per_page = graph.config.per_page
+    for path, pager, shown in paginate(term.incidents, per_page, first):
         on_first = pager.number == 1
-        yield PageJob(path, "term.html", titled(f"{singular}: {term.name}", pager), TermContext(
-            kind=term.kind, label=singular, term=link, description=term.description, country=country,
-            entity=entity, incidents=tuple(shown),
-            reports=term.reports[:graph.config.per_page] if on_first else (),
-            sources=term.sources[:graph.config.per_page] if on_first else (),
-            more=(len(term.reports), len(term.sources)),
-            pager=pager,
-            map=_term_map(term, path) if on_first else None,
-            months=term.kind == "year",
-            feed=feed_path(first) if term.kind in FEED_TERMS else "",
-        ))
+        # Everything the page shows, the map's incidents included: the context is made from these alone.
+        fields = dict(kind=term.kind, label=singular, term=link, description=term.description, country=country,
+                      entity=entity, incidents=tuple(shown),
+                      reports=term.reports[:per_page] if on_first else (),
+                      sources=term.sources[:per_page] if on_first else (),
+                      more=(len(term.reports), len(term.sources)), pager=pager, months=term.kind == "year",
+                      feed=feed_path(first) if term.kind in FEED_TERMS else "")
+        mapped = term.incidents[:MAP_POINTS] if on_first and term.kind in ("place", "country") else None
+        yield PageJob.lazy(path, "term.html", titled(f"{singular}: {term.name}", pager), (fields, mapped),
+                           partial(_term_context, term, fields, mapped, path))
 
 
-def _term_map(term: Term, path: str) -> MapSpec | None:
+def _term_context(term: Term, fields: dict[str, Any], mapped: tuple[Incident, ...] | None,
+                  path: str) -> TermContext:
+    return TermContext(**fields, map=_term_map(term, mapped, path))
+
+
+def _term_map(term: Term, mapped: tuple[Incident, ...] | None, path: str) -> MapSpec | None:
     """A place's or a country's own map (its newest incidents: the points of one place overlap anyway)."""
-    if term.kind not in ("place", "country"):
+    if mapped is None:
         return None
-    return incidents_map(term.incidents[:MAP_POINTS], path, title=f"Map: incidents in {term.name}",
+    return incidents_map(mapped, path, title=f"Map: incidents in {term.name}",
                          country=term.name if term.kind == "country" else "", id_prefix="term-map")
