@@ -34,7 +34,6 @@ import io
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -47,7 +46,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import jinja2  # noqa: E402
 from fuzz_strategies import MARK_ATTR, MARK_TAG, SKELETON, SiteCase, document_text, site_cases, site_yaml_text  # noqa: E402
-from helpers import remove_theme_parts  # noqa: E402
+from helpers import docket, remove_theme_parts  # noqa: E402
 
 from generator import cli, session  # noqa: E402
 from generator.diagnostics import Diagnostics  # noqa: E402
@@ -194,7 +193,7 @@ def url_is_unsafe(value: str) -> bool:
 # Pages already found inert, by name and digest. Most of a fuzzed site's pages do not show the fuzzed
 # text (the about page, the status page, the lists it is not in) and come out byte for byte as in an
 # earlier example; the check of the same bytes under the same name has the same outcome, and parsing
-# every page again was most of these tests' time.
+# every page again was a large share of these tests' time.
 _INERT: set[tuple[str, bytes]] = set()
 
 
@@ -377,9 +376,7 @@ def test_very_deep_yaml_nesting_is_an_error_not_a_crash(style, depth):
             f"---\ntitle: Deep\ndate: 2023-01-01\n{NESTINGS[style](depth)}\n---\nBody\n").encode()
         write_site(site, files)
         # In a child process: a stack overflow in C would kill this test run otherwise.
-        proc = subprocess.run([sys.executable, "-m", "generator", "build", str(site),
-                               "--output", str(Path(tmp) / "out")],
-                              capture_output=True, text=True, cwd=REPO, timeout=120)
+        proc = docket("build", site, "--output", Path(tmp) / "out", cwd=REPO, timeout=120)
         assert proc.returncode == 1, \
             f"exit {proc.returncode} (negative: killed by signal {-proc.returncode})\n{proc.stderr[-2000:]}"
         assert "Traceback" not in proc.stderr
