@@ -3,8 +3,9 @@
 The style follows Hugo's and MkDocs' own test suites: every test writes the
 few files it needs into pytest's ``tmp_path`` (so the content under test is
 right there in the test), runs the real ``python -m generator`` in a
-subprocess, and asserts on the exit status, the diagnostics on stderr and the
-built files.
+process of its own (forked from one that has already imported Docket: see
+forkserver.py), and asserts on the exit status, the diagnostics on stderr and
+the built files.
 
     site = write_site(tmp_path, {"content/incidents/fire.md": '''
         ---
