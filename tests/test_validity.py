@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -19,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from helpers import docket
 from tools import generate_corpus, vnu_command
 
 REPO = Path(__file__).resolve().parents[1]
@@ -43,10 +43,7 @@ def vnu() -> list[str]:
 
 def build_site(site_dir: Path, out: Path) -> Path:
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(site_dir), "--output", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=900,
-    )
+    result = docket("build", site_dir, "--output", out, cwd=REPO, timeout=900)
     if result.returncode != 0:
         pytest.fail(f"`docket build {site_dir}` failed (exit {result.returncode}):\n"
                     f"{result.stdout[-4000:]}\n{result.stderr[-8000:]}", pytrace=False)
@@ -55,9 +52,9 @@ def build_site(site_dir: Path, out: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_example(tmp_path_factory) -> Path:
-    """The repository's own example site (site.yaml + content/), built once."""
-    return build_site(REPO, tmp_path_factory.mktemp("valid-example") / "out")
+def built_example(example_output: Path) -> Path:
+    """The repository's own example site (site.yaml + content/), built once (tests/conftest.py)."""
+    return example_output
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import functools
 import os
-import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
+from helpers import docket
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -58,10 +57,7 @@ INSTALL_HINT = "run `bash .ci/install-tools.sh` (as root) to install it"
 def build_site(site_dir: Path, out: Path) -> Path:
     """Build ``site_dir`` into ``out`` with the real CLI; fail the test run on any error."""
     started = _now()
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(site_dir), "--output", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
-    )
+    result = docket("build", site_dir, "--output", out, cwd=REPO, timeout=600)
     if result.returncode != 0:
         pytest.fail(
             f"`docket build {site_dir}` failed (exit {result.returncode}):\n"
@@ -81,9 +77,11 @@ def _now() -> float:
 
 
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory) -> Path:
-    """The repository's example site, built once per session; returns the output folder."""
-    return build_site(REPO, tmp_path_factory.mktemp("example-site") / "out")
+def example_site(example_output: Path) -> Path:
+    """The repository's example site, built once per session (tests/conftest.py); returns the output folder."""
+    if not (example_output / "index.html").is_file():
+        pytest.fail(f"`docket build` exited 0 but wrote no {example_output / 'index.html'}", pytrace=False)
+    return example_output
 
 
 # --------------------------------------------------------------------------- serving

@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import functools
 import re
-import subprocess
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from helpers import write_site
+from helpers import docket, write_site
 from playwright.sync_api import expect
 from test_a11y import describe
 
@@ -303,8 +301,7 @@ MINI = {
 def mini_site(tmp_path_factory):
     root = write_site(tmp_path_factory.mktemp("theme-mini"), MINI, site_yaml=None)
     out = root / "out"
-    run = subprocess.run([sys.executable, "-m", "generator", "build", str(root), "--output", str(out)],
-                         cwd=REPO, capture_output=True, text=True, timeout=300)
+    run = docket("build", root, "--output", out, cwd=REPO, timeout=300)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
     class Quiet(SimpleHTTPRequestHandler):
