@@ -1,4 +1,5 @@
-"""Screenshots of the example site for a person to look at: home, an incident, the map and search at
+"""Screenshots of the example site for a person to look at: home, an incident, the table, the timeline,
+the map, the statistics and search at
 390 and 1280 px, full page, into a folder outside the repository (never committed).
 
     python bench/screenshots.py                      # builds the example site, writes /tmp/docket-screenshots/
@@ -27,7 +28,10 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, SiteHandler, base_path_of  # noqa:
 PAGES = {
     "home": "",
     "incident": "incidents/ciudad-juarez-detention-centre-fire/",
+    "table": "table/",
+    "timeline": "timeline/",
     "map": "map/",
+    "statistics": "statistics/",
     "search": "search/?q=fire",
 }
 WIDTHS = {390: 844, 1280: 800}

@@ -381,6 +381,8 @@ THEME_SVG_CHILDREN = {"title", "desc", "g", "rect", "path", "circle", "a", "line
 BASEMAP_USE = re.compile(r"(\.\./)*assets/basemap-[0-9a-f]{16}\.svg#[A-Za-z0-9_-]+")
 THEME_FORM_CHILDREN = {"label", "input", "button", "span", "div", "p", "fieldset", "legend"}
 SEARCH_SCRIPTS = ("assets/search.js", "pagefind/")
+MAP_SCRIPT = re.compile(r"(\.\./)*assets/map-zoom\.js")
+SEARCH_NOSCRIPT_STYLE = ".search-form { display: none; }"
 
 
 def remove_theme_parts(soup: BeautifulSoup, where: str) -> None:
@@ -408,8 +410,10 @@ def remove_theme_parts(soup: BeautifulSoup, where: str) -> None:
         script.decompose()
     for script in soup.find_all("script"):
         src = script.get("src", "")
-        assert where.startswith("search/") and src.endswith(SEARCH_SCRIPTS[0]) and not script.string, \
-            f"{where}: <script> that is not the search page's own: {str(script)[:200]!r}"
+        own = (where.startswith("search/") and src.endswith(SEARCH_SCRIPTS[0])
+               or where.startswith("map/") and MAP_SCRIPT.fullmatch(src))  # the map pages' zoom and pan
+        assert own and not script.string, f"{where}: <script> that is not the search or map page's own: " \
+            f"{str(script)[:200]!r}"
         script.decompose()
     if where.startswith("search/"):  # the search page's own controls (its results are drawn by search.js)
         for control in soup.select("[data-search] button, [data-search] input, [data-search] fieldset"):
@@ -417,5 +421,8 @@ def remove_theme_parts(soup: BeautifulSoup, where: str) -> None:
             control.decompose()
     for note in soup.find_all("noscript"):
         assert where.startswith("search/"), f"{where}: <noscript> outside the search page"
+        for style in note.find_all("style"):  # the search page hides its form where no script can run it
+            assert style.get_text() == SEARCH_NOSCRIPT_STYLE, f"{where}: {str(note)[:200]!r}"
+            style.decompose()
         assert not note.find_all(["script", "style", "link", "meta", "iframe"]), f"{where}: {str(note)[:200]!r}"
         note.decompose()

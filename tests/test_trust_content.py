@@ -210,7 +210,7 @@ def test_markdown_links_outside_the_policy_are_errors_at_their_line(tmp_path):
 def test_markdown_links_inside_the_policy_are_kept_and_escaped_once(tmp_path):
     body = dedent("""
         [web](https://example.org/?a=1&b=2) [mail](mailto:desk@example.org) <desk@example.org>
-        [anchor](#below) [site](/incidents/fire/) [relative](../other/) [query](?page=2)
+        [anchor](#below) [site](/incidents/fire/) [relative](../fire/) [query](?page=2)
         [enc](https://example.org/caf%C3%A9) [uni](https://example.org/café) ![img](https://example.org/i.png)
 
         ## Below
@@ -221,7 +221,7 @@ def test_markdown_links_inside_the_policy_are_kept_and_escaped_once(tmp_path):
     hrefs = {text(a): a["href"] for a in main.find_all("a", href=True)}
     assert hrefs["web"] == "https://example.org/?a=1&b=2"
     assert hrefs["mail"] == "mailto:desk@example.org" and hrefs["desk@example.org"] == "mailto:desk@example.org"
-    assert hrefs["anchor"] == "#below" and hrefs["site"] == "./" and hrefs["relative"] == "../other/"
+    assert hrefs["anchor"] == "#below" and hrefs["site"] == "./" and hrefs["relative"] == "../fire/"
     assert hrefs["query"] == "?page=2"
     assert hrefs["enc"] == hrefs["uni"] == "https://example.org/caf%C3%A9"
     assert main.find("img", alt="img")["src"] == "https://example.org/i.png"

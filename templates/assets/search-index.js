@@ -9,7 +9,7 @@
 //   two shards.
 // - Words: in one index a query's word that no record holds is left out, and the other words must
 //   all be in a result. A shard leaves out a word none of ITS records holds, so it would answer
-//   "river zebrafinch" with its records holding "river". For a query of several words, the shards
+//   "river quetzal" with its records holding "river". For a query of several words, the shards
 //   holding each word (that any shard holds) are found first, and the query is run in the shards
 //   holding them all (SHARD filter), which also makes the counts Pagefind returns right.
 // - Order: Pagefind puts merged results in order of each shard's own rank, which for a sorted
@@ -85,12 +85,6 @@ export async function openSearchIndex(bundleHref, rootHref) {
       found = { ...found, totalFilters: unfiltered.filters, unfilteredResultCount: unfiltered.results.length };
     }
     if (!found) return found;
-    if (holding === null && Object.keys(options.filters || {}).length) {
-      // Merged indexes give no counts without the filters (totalFilters) for a search by filters
-      // alone, so they are counted here: the same words without the filters, or the whole site.
-      const unfiltered = term ? (await pagefind.search(term, {})).filters : await pagefind.filters();
-      found = { ...found, totalFilters: unfiltered };
-    }
     found = await sorted(found, options);
     return { ...found, filters: hidden(found.filters), totalFilters: hidden(found.totalFilters) };
   }

@@ -73,7 +73,9 @@ async function start(root) {
     shown = search.results;
     next = items.length;
     list.replaceChildren(...items);
-    showCounts(filters, search.filters, search.totalFilters, true);
+    // Pagefind gives no counts without the filters (totalFilters) for a search by filters alone: then
+    // they are the whole site's.
+    showCounts(filters, search.filters, query ? search.totalFilters : totals, true);
     more.hidden = next >= shown.length;
     status.textContent = describe(shown.length, query, chosen);
   }

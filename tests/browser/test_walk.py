@@ -36,7 +36,8 @@ SCREENSHOT_PAGES = {
 def link_to(page, site_path: str, within: str = "body"):
     """The first link inside ``within`` whose resolved href is the page at ``site_path``."""
     links = page.locator(f"{within} a[href]")
-    hrefs = links.evaluate_all("els => els.map(a => a.href)")
+    # Resolved from the attribute: an SVG map's <a>.href is an object, not a string.
+    hrefs = links.evaluate_all("els => els.map(a => new URL(a.getAttribute('href'), document.baseURI).href)")
     for index, href in enumerate(hrefs):
         if urlsplit(href).path.endswith("/" + site_path):
             return links.nth(index)
@@ -90,7 +91,7 @@ def test_reader_walk(open_page, site_server):
     check("incident")
 
     # → its first citation
-    cite = page.locator("sup.cite a").first
+    cite = page.locator("sup.cite:not(.cite-note) a").first  # a source's number, not a note's [a]
     expect(cite).to_be_visible()
     fragment = cite.get_attribute("href") or ""
     assert fragment.startswith("#source-"), f"citation links to {fragment!r}, not #source-<id>"
