@@ -21,7 +21,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path[:0] = [str(REPO / "tests" / "browser"), str(REPO / "tests")]  # conftest imports helpers
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, SiteHandler, base_path_of  # noqa: E402
 
